@@ -1,0 +1,37 @@
+package detect_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/redflag-go/redflag/detect"
+	"github.com/redflag-go/redflag/lexicon"
+)
+
+// TestBuiltinLoads checks that every built-in lexicon file parses and
+// compiles; failures name file, line and entry.
+func TestBuiltinLoads(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err, "built-in lexicons must load")
+	require.NotEmpty(t, lexs)
+	_, err = detect.Compile(lexs)
+	require.NoError(t, err, "built-in lexicons must compile")
+}
+
+// TestBuiltinExamples checks every match and no_match example of every
+// built-in entry against the detector compiled from all built-ins.
+func TestBuiltinExamples(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	d, err := detect.Compile(lexs)
+	require.NoError(t, err)
+	for _, lex := range lexs {
+		t.Run(lex.Name, func(t *testing.T) {
+			for _, f := range detect.CheckExamples(d, lex) {
+				assert.Fail(t, "example", f.Error())
+			}
+		})
+	}
+}

@@ -1,0 +1,279 @@
+package detect
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redflag-go/redflag/detect/internal/token"
+	"github.com/redflag-go/redflag/lexicon"
+)
+
+// Defaults used when no option says otherwise.
+const (
+	// DefaultThreshold is the category score at or above which a text is
+	// flagged. A score of 0.5 is one point of evidence: a single clear tell
+	// (weight 1.0) in a short text.
+	DefaultThreshold = 0.5
+	// DefaultRegexTimeout bounds each regex search of one Score call.
+	DefaultRegexTimeout = 100 * time.Millisecond
+	// MaxRules is the largest number of entries one Detector compiles.
+	MaxRules = 100000
+)
+
+// Option changes how Compile builds a Detector.
+type Option func(*config)
+
+type config struct {
+	threshold    float64
+	regexTimeout time.Duration
+}
+
+// WithThreshold sets the category score (in (0,1]) at or above which a text
+// is flagged. The default is DefaultThreshold.
+func WithThreshold(t float64) Option {
+	return func(c *config) { c.threshold = t }
+}
+
+// WithRegexTimeout sets how long one regex search may run before it is
+// abandoned and reported as an error. The default is DefaultRegexTimeout.
+func WithRegexTimeout(d time.Duration) Option {
+	return func(c *config) { c.regexTimeout = d }
+}
+
+// Rule describes one compiled lexicon entry.
+type Rule struct {
+	ID        string   `json:"id"`
+	Category  string   `json:"category"`
+	Lang      string   `json:"lang"`
+	Weight    float64  `json:"weight"`
+	Message   string   `json:"message"`
+	Source    string   `json:"source"`
+	Kind      string   `json:"kind"` // "phrase", "regex", "feature" or a "+"-joined mix
+	Patterns  []string `json:"patterns"`
+	Negatable bool     `json:"negatable"`
+	File      string   `json:"file,omitempty"`
+	Line      int      `json:"line,omitempty"`
+}
+
+// rule is a compiled entry.
+type rule struct {
+	Rule
+	cat    int
+	entry  lexicon.Entry
+	unless []*matcher // one small matcher per stemmer group
+}
+
+// Detector scores text against compiled lexicons.
+//
+// A Detector is immutable once Compile returns it and is safe for
+// concurrent use by any number of goroutines. Scoring does no I/O.
+type Detector struct {
+	cfg        config
+	rules      []rule
+	categories []string
+	matchers   []*matcher // one per stemmer group (language or "unstemmed")
+	exact      map[string]int32
+	regexes    []regexRule
+	capsRules  []int32
+	pool       sync.Pool
+}
+
+// Compile builds a Detector from lexicons. All expensive work happens
+// here: phrases are split and stemmed with the code that handles input,
+// interned into per-language tries, and regexes are compiled with their
+// timeout. The error, if any, is a lexicon.ErrorList naming each entry
+// that could not be compiled.
+func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
+	cfg := config{threshold: DefaultThreshold, regexTimeout: DefaultRegexTimeout}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var errs lexicon.ErrorList
+	if !(cfg.threshold > 0 && cfg.threshold <= 1) {
+		errs = append(errs, &lexicon.Error{Pos: lexicon.Position{File: "options"}, Msg: fmt.Sprintf("threshold %v is out of range; use a value in (0, 1]", cfg.threshold)})
+	}
+	if cfg.regexTimeout <= 0 {
+		errs = append(errs, &lexicon.Error{Pos: lexicon.Position{File: "options"}, Msg: fmt.Sprintf("regex timeout %v must be positive", cfg.regexTimeout)})
+	}
+	if err := lexicon.Validate(lexs...); err != nil {
+		errs = append(errs, lexicon.AsList(err)...)
+	}
+	d := &Detector{cfg: cfg, exact: map[string]int32{}}
+	catIndex := map[string]int{}
+	for _, c := range lexicon.Categories() {
+		catIndex[c] = len(d.categories)
+		d.categories = append(d.categories, c)
+	}
+	var custom []string
+	total := 0
+	for _, lex := range lexs {
+		if lex == nil {
+			continue
+		}
+		total += len(lex.Entries)
+		for _, e := range lex.Entries {
+			if _, ok := catIndex[e.Category]; !ok {
+				catIndex[e.Category] = -1
+				custom = append(custom, e.Category)
+			}
+		}
+	}
+	if total > MaxRules {
+		errs = append(errs, &lexicon.Error{Pos: lexicon.Position{File: "lexicons"}, Msg: fmt.Sprintf("%d entries in all; the limit is %d", total, MaxRules)})
+		return nil, errs
+	}
+	sort.Strings(custom)
+	for _, c := range custom {
+		catIndex[c] = len(d.categories)
+		d.categories = append(d.categories, c)
+	}
+	groups := map[string]*matcher{}
+	group := func(lang string) *matcher {
+		key := lang
+		st := stemmerFor(lang)
+		if st == nil {
+			key = ""
+		}
+		if m, ok := groups[key]; ok {
+			return m
+		}
+		m := newMatcher(key, st)
+		groups[key] = m
+		return m
+	}
+	for _, lex := range lexs {
+		if lex == nil {
+			continue
+		}
+		for _, e := range lex.Entries {
+			idx := int32(len(d.rules))
+			r := rule{entry: e, cat: catIndex[e.Category]}
+			r.Rule = Rule{ID: e.ID, Category: e.Category, Lang: e.Lang, Weight: e.Weight,
+				Message: e.Message, Source: e.Source, Negatable: e.Negatable, File: e.Pos.File, Line: e.Pos.Line}
+			var kinds []string
+			bad := false
+			if len(e.Phrases) > 0 {
+				kinds = append(kinds, "phrase")
+				m := group(e.Lang)
+				for i, p := range e.Phrases {
+					if err := m.add(p, idx, d.exact); err != nil {
+						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("phrases[%d]: %v", i, err)})
+						bad = true
+					}
+					r.Patterns = append(r.Patterns, p)
+				}
+			}
+			if len(e.Regex) > 0 {
+				kinds = append(kinds, "regex")
+				for i, src := range e.Regex {
+					re, err := lexicon.CompileRegex(src, e.MatchCase)
+					if err != nil {
+						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("regex[%d]: %v", i, err)})
+						bad = true
+						continue
+					}
+					re.MatchTimeout = cfg.regexTimeout
+					d.regexes = append(d.regexes, regexRule{rule: idx, re: re})
+					r.Patterns = append(r.Patterns, "/"+src+"/")
+				}
+			}
+			if e.Feature != "" {
+				kinds = append(kinds, "feature")
+				switch e.Feature {
+				case "caps-run":
+					d.capsRules = append(d.capsRules, idx)
+				default:
+					errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unknown feature %q; known: %s", e.Feature, strings.Join(lexicon.Features(), ", "))})
+					bad = true
+				}
+				r.Patterns = append(r.Patterns, "feature:"+e.Feature)
+			}
+			if len(e.Unless) > 0 {
+				um := newMatcher(e.Lang, stemmerFor(e.Lang))
+				for i, p := range e.Unless {
+					if err := um.add(p, 0, d.exact); err != nil {
+						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unless[%d]: %v", i, err)})
+						bad = true
+					}
+				}
+				r.unless = append(r.unless, um)
+			}
+			_ = bad
+			r.Kind = strings.Join(kinds, "+")
+			d.rules = append(d.rules, r)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d.matchers = append(d.matchers, groups[k])
+	}
+	// Unless matchers share the exact-symbol table, so they must be
+	// registered for token lookups too.
+	d.pool.New = func() any { return newScratch(d) }
+	return d, nil
+}
+
+var (
+	defaultOnce sync.Once
+	defaultDet  *Detector
+	defaultErr  error
+)
+
+// Default returns a Detector compiled from the built-in lexicons with
+// default options. It is built once, on first use, and shared.
+//
+// Default panics only if the embedded lexicons are broken, which the
+// package's own tests rule out; use Compile with lexicon.Builtin to get
+// an error instead.
+func Default() *Detector {
+	defaultOnce.Do(func() {
+		lexs, err := lexicon.Builtin()
+		if err != nil {
+			defaultErr = err
+			return
+		}
+		defaultDet, defaultErr = Compile(lexs)
+	})
+	if defaultErr != nil {
+		panic("redflag: built-in lexicons do not compile: " + defaultErr.Error())
+	}
+	return defaultDet
+}
+
+// Categories returns the categories this Detector scores, built-in ones
+// first, then custom ones in lexical order. Every Report lists them all.
+func (d *Detector) Categories() []string {
+	return append([]string(nil), d.categories...)
+}
+
+// Rules describes every compiled entry, in lexicon order.
+func (d *Detector) Rules() []Rule {
+	out := make([]Rule, len(d.rules))
+	for i := range d.rules {
+		out[i] = d.rules[i].Rule
+		out[i].Patterns = append([]string(nil), d.rules[i].Patterns...)
+	}
+	return out
+}
+
+// Threshold returns the score at or above which a category is flagged.
+func (d *Detector) Threshold() float64 { return d.cfg.threshold }
+
+// splitWord turns one phrase part into folded pieces.
+func splitWord(w string) ([]token.Piece, error) {
+	ps := token.Words(w)
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("%q has no letters, digits or emoji to match", w)
+	}
+	return ps, nil
+}

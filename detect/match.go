@@ -1,0 +1,230 @@
+package detect
+
+import (
+	"github.com/redflag-go/redflag/detect/internal/token"
+	"github.com/redflag-go/redflag/lexicon"
+)
+
+// exactBit marks a trie edge keyed by an exact word form instead of a stem.
+const exactBit = 1 << 30
+
+// matcher is the phrase trie of one stemmer group: every phrase of every
+// entry whose language uses this stemmer (or, for the unstemmed group,
+// every language without one). Edges are keyed by interned stem ids, or by
+// exact-form ids with exactBit set.
+type matcher struct {
+	lang  string              // language code; "" for the unstemmed group
+	stem  func(string) string // nil: words are matched as folded
+	stems map[string]int32    // stem -> symbol id
+	nodes []node
+}
+
+type gapEdge struct {
+	max   int32
+	child int32
+}
+
+type node struct {
+	next    map[int32]int32
+	any     int32 // child reached by "*", or -1
+	gaps    []gapEdge
+	accepts []int32 // rule indices whose phrase ends here
+}
+
+func newMatcher(lang string, stem func(string) string) *matcher {
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}}
+	m.nodes = append(m.nodes, node{any: -1})
+	return m
+}
+
+// stemOf returns the stem of a folded word in this group's language.
+func (m *matcher) stemOf(p token.Piece) string {
+	if m.stem == nil || p.Kind == token.Emoji {
+		return p.Text
+	}
+	return m.stem(p.Text)
+}
+
+func (m *matcher) intern(s string) int32 {
+	if id, ok := m.stems[s]; ok {
+		return id
+	}
+	id := int32(len(m.stems))
+	m.stems[s] = id
+	return id
+}
+
+func (m *matcher) child(from int32, key int32) int32 {
+	n := &m.nodes[from]
+	if n.next == nil {
+		n.next = map[int32]int32{}
+	}
+	if c, ok := n.next[key]; ok {
+		return c
+	}
+	c := int32(len(m.nodes))
+	m.nodes[from].next[key] = c
+	m.nodes = append(m.nodes, node{any: -1})
+	return c
+}
+
+// add compiles one phrase for rule r into the trie.
+func (m *matcher) add(phrase string, r int32, exact map[string]int32) error {
+	parts, err := lexicon.ParsePhrase(phrase)
+	if err != nil {
+		return err
+	}
+	cur := int32(0)
+	words := 0
+	for _, p := range parts {
+		switch {
+		case p.Any:
+			n := &m.nodes[cur]
+			if n.any < 0 {
+				c := int32(len(m.nodes))
+				m.nodes = append(m.nodes, node{any: -1})
+				m.nodes[cur].any = c
+			}
+			cur = m.nodes[cur].any
+			words++
+		case p.Gap > 0:
+			var found int32 = -1
+			for _, g := range m.nodes[cur].gaps {
+				if g.max == int32(p.Gap) {
+					found = g.child
+				}
+			}
+			if found < 0 {
+				found = int32(len(m.nodes))
+				m.nodes = append(m.nodes, node{any: -1})
+				m.nodes[cur].gaps = append(m.nodes[cur].gaps, gapEdge{max: int32(p.Gap), child: found})
+			}
+			cur = found
+		default:
+			pieces, err := splitWord(p.Word)
+			if err != nil {
+				return err
+			}
+			for _, pc := range pieces {
+				var key int32
+				if p.Exact {
+					id, ok := exact[pc.Text]
+					if !ok {
+						id = int32(len(exact))
+						exact[pc.Text] = id
+					}
+					key = id | exactBit
+				} else {
+					key = m.intern(m.stemOf(pc))
+				}
+				cur = m.child(cur, key)
+				words++
+			}
+		}
+	}
+	if words > lexicon.MaxPhraseWords {
+		return errTooLong(phrase, words)
+	}
+	for _, a := range m.nodes[cur].accepts {
+		if a == r {
+			return nil
+		}
+	}
+	m.nodes[cur].accepts = append(m.nodes[cur].accepts, r)
+	return nil
+}
+
+// cand is a candidate match before selection: a token range for phrase
+// matches, or a byte range for regex and feature matches.
+type cand struct {
+	start, end int32 // byte span in the original text
+	tokA, tokB int32 // token span [tokA, tokB), or -1 when not token based
+	rule       int32
+	kind       uint8
+}
+
+const (
+	kindPhrase uint8 = iota
+	kindRegex
+	kindFeature
+)
+
+// scan finds every phrase of this matcher in the tokens. syms holds, for
+// each token, the symbol for this matcher's stems (or -1) at syms[i].
+// exactSyms holds the exact-form symbol (or -1).
+func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) []cand {
+	for i := range toks {
+		s := syms[i]
+		e := exactSyms[i]
+		if s < 0 && e < 0 {
+			continue
+		}
+		best := int32(-1)
+		var bestRules []int32
+		m.walk(toks, syms, exactSyms, 0, int32(i), toks[i].Sentence, func(end int32, accepts []int32) {
+			if end > best {
+				best = end
+				bestRules = accepts
+			}
+		}, 0)
+		if best >= 0 {
+			for _, r := range bestRules {
+				out = append(out, cand{start: toks[i].Start, end: toks[best-1].End, tokA: int32(i), tokB: best, rule: r, kind: kindPhrase})
+			}
+		}
+	}
+	return out
+}
+
+// walk follows the trie from node n at token j, reporting every accepting
+// end (token index one past the last matched token).
+func (m *matcher) walk(toks []token.Token, syms, exactSyms []int32, n int32, j int32, sent int32, report func(end int32, accepts []int32), depth int) {
+	nd := &m.nodes[n]
+	if len(nd.accepts) > 0 && depth > 0 {
+		report(j, nd.accepts)
+	}
+	if depth > 2*lexicon.MaxPhraseWords+lexicon.MaxGap {
+		return
+	}
+	if int(j) < len(toks) && toks[j].Sentence == sent {
+		if nd.next != nil {
+			if s := syms[j]; s >= 0 {
+				if c, ok := nd.next[s]; ok {
+					m.walk(toks, syms, exactSyms, c, j+1, sent, report, depth+1)
+				}
+			}
+			if e := exactSyms[j]; e >= 0 {
+				if c, ok := nd.next[e|exactBit]; ok {
+					m.walk(toks, syms, exactSyms, c, j+1, sent, report, depth+1)
+				}
+			}
+		}
+		if nd.any >= 0 {
+			m.walk(toks, syms, exactSyms, nd.any, j+1, sent, report, depth+1)
+		}
+	}
+	for _, g := range nd.gaps {
+		for k := int32(0); k <= g.max; k++ {
+			jj := j + k
+			if int(jj) >= len(toks) || toks[jj].Sentence != sent {
+				break
+			}
+			// A gap is followed by a word, so the gap child never accepts
+			// by itself: walking it at jj matches the next word there.
+			m.walk(toks, syms, exactSyms, g.child, jj, sent, report, depth+1)
+		}
+	}
+}
+
+func errTooLong(phrase string, words int) error {
+	return &phraseError{phrase: phrase, words: words}
+}
+
+type phraseError struct {
+	phrase string
+	words  int
+}
+
+func (e *phraseError) Error() string {
+	return "phrase " + quote(e.phrase) + " has " + itoa(e.words) + " words; the limit is " + itoa(lexicon.MaxPhraseWords)
+}

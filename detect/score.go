@@ -1,0 +1,306 @@
+package detect
+
+import (
+	"math"
+	"sort"
+
+	"github.com/redflag-go/redflag/detect/internal/token"
+)
+
+// RepeatDecay is the factor applied to each further hit of the same rule
+// in one text: the first hit counts its full weight, the second half of
+// it, the third a quarter, and so on, so one phrase pasted 50 times adds
+// at most twice its weight.
+const RepeatDecay = 0.5
+
+// maxCacheWords bounds the per-goroutine cache of word stems.
+const maxCacheWords = 1 << 16
+
+// scratch is the per-call working memory, pooled and reused.
+type scratch struct {
+	tok      token.Tokenizer
+	syms     [][]int32 // per matcher: stem symbol of each token, or -1
+	exact    []int32   // exact-form symbol of each token, or -1
+	cache    map[string]int32
+	cacheVal []int32 // per cached word: nMatchers stem symbols
+	cands    []cand
+	runes    []rune
+	runeByte []int32
+}
+
+func newScratch(d *Detector) any {
+	return &scratch{syms: make([][]int32, len(d.matchers)), cache: map[string]int32{}}
+}
+
+// lookup fills s.syms and s.exact for every token.
+func (d *Detector) lookup(s *scratch) {
+	n := len(s.tok.Tokens)
+	nm := len(d.matchers)
+	s.exact = grow(s.exact, n)
+	for k := range d.matchers {
+		s.syms[k] = grow(s.syms[k], n)
+	}
+	for i := 0; i < n; i++ {
+		f := s.tok.Fold(i)
+		if id, ok := d.exact[string(f)]; ok {
+			s.exact[i] = id
+		} else {
+			s.exact[i] = -1
+		}
+		if off, ok := s.cache[string(f)]; ok {
+			for k := 0; k < nm; k++ {
+				s.syms[k][i] = s.cacheVal[int(off)+k]
+			}
+			continue
+		}
+		if len(s.cache) >= maxCacheWords {
+			clear(s.cache)
+			s.cacheVal = s.cacheVal[:0]
+		}
+		off := int32(len(s.cacheVal))
+		word := string(f)
+		emoji := s.tok.Tokens[i].Kind == token.Emoji
+		for k, m := range d.matchers {
+			st := word
+			if m.stem != nil && !emoji {
+				st = m.stem(word)
+			}
+			id, ok := m.stems[st]
+			if !ok {
+				id = -1
+			}
+			s.syms[k][i] = id
+			s.cacheVal = append(s.cacheVal, id)
+		}
+		s.cache[word] = off
+	}
+}
+
+func grow(b []int32, n int) []int32 {
+	if cap(b) < n {
+		return make([]int32, n, n+n/4)
+	}
+	return b[:n]
+}
+
+// Score scores text with every compiled rule and explains the result.
+//
+// The error is nil when every rule ran to completion. When a regex rule
+// runs past its timeout, the report still holds every other rule's
+// matches and the error (a *RuleError, or several joined) names the rules
+// that did not finish. Score never panics on any input, including invalid
+// UTF-8: invalid bytes separate words and are never part of a match.
+func (d *Detector) Score(text string) (Report, error) {
+	var r Report
+	err := d.ScoreTo(&r, text)
+	return r, err
+}
+
+// ScoreTo is Score writing into r, reusing r's slices so that scoring many
+// texts in a loop allocates little. r is overwritten completely.
+func (d *Detector) ScoreTo(r *Report, text string) error {
+	s := d.pool.Get().(*scratch)
+	defer d.pool.Put(s)
+	s.tok.Reset()
+	s.tok.Tokenize(text, 0)
+	d.lookup(s)
+	toks := s.tok.Tokens
+	s.cands = s.cands[:0]
+	for k, m := range d.matchers {
+		s.cands = m.scan(toks, s.syms[k], s.exact, s.cands)
+	}
+	var errs []error
+	s.cands, errs = d.runRegexes(s, text, s.cands)
+	s.cands = d.capsRuns(toks, s.cands)
+	sel := d.selectCands(s.cands)
+	d.buildReport(r, s, text, sel)
+	return joinErrors(errs)
+}
+
+// selectCands keeps, per category, the leftmost-longest phrase matches
+// that do not overlap, and drops overlapping hits of the same rule.
+func (d *Detector) selectCands(cs []cand) []cand {
+	sort.Slice(cs, func(i, j int) bool {
+		a, b := &cs[i], &cs[j]
+		ca, cb := d.rules[a.rule].cat, d.rules[b.rule].cat
+		if ca != cb {
+			return ca < cb
+		}
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		if a.end != b.end {
+			return a.end > b.end
+		}
+		wa, wb := d.rules[a.rule].Weight, d.rules[b.rule].Weight
+		if wa != wb {
+			return wa > wb
+		}
+		return a.rule < b.rule
+	})
+	out := cs[:0]
+	lastCat := -1
+	var phraseEnd int32 = -1
+	var keptStart, keptEnd int32 = -1, -1
+	ruleEnd := map[int32]int32{}
+	for _, c := range cs {
+		cat := d.rules[c.rule].cat
+		if cat != lastCat {
+			lastCat = cat
+			phraseEnd, keptStart, keptEnd = -1, -1, -1
+		}
+		if e, ok := ruleEnd[c.rule]; ok && c.start < e {
+			continue // overlaps an earlier hit of the same rule
+		}
+		if c.kind == kindPhrase {
+			if c.start < phraseEnd {
+				continue // shadowed by a longer or earlier phrase of this category
+			}
+			if c.start == keptStart && c.end == keptEnd {
+				continue // same span already taken by a heavier rule
+			}
+			phraseEnd = c.end
+			keptStart, keptEnd = c.start, c.end
+		}
+		ruleEnd[c.rule] = c.end
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		if a.end != b.end {
+			return a.end < b.end
+		}
+		return a.rule < b.rule
+	})
+	return out
+}
+
+// buildReport turns selected candidates into matches with contributions
+// and computes the scores.
+func (d *Detector) buildReport(r *Report, s *scratch, text string, sel []cand) {
+	r.Threshold = d.cfg.threshold
+	r.Points = 0
+	r.Score = 0
+	r.Flagged = false
+	r.Words = len(s.tok.Tokens)
+	r.Matches = r.Matches[:0]
+	if cap(r.Categories) < len(d.categories) {
+		r.Categories = make([]CategoryScore, len(d.categories))
+	}
+	r.Categories = r.Categories[:len(d.categories)]
+	for i, c := range d.categories {
+		r.Categories[i] = CategoryScore{Category: c}
+	}
+	if len(sel) == 0 {
+		return
+	}
+	hits := map[int32]int{}
+	toks := s.tok.Tokens
+	for _, c := range sel {
+		ru := &d.rules[c.rule]
+		m := Match{
+			Rule: ru.ID, Category: ru.Category, Lang: ru.Lang,
+			Start: int(c.start), End: int(c.end), Text: text[c.start:c.end],
+			Message: ru.Message, Source: ru.Source, Weight: ru.Weight,
+			Kind: kindName(c.kind),
+		}
+		factor := 1.0
+		if c.kind == kindPhrase && ru.Negatable {
+			if cue, ok := negatedBy(s, int(c.tokA)); ok {
+				factor = 0
+				tk := toks[cue]
+				m.Note = "negated by " + quote(text[tk.Start:tk.End]) + " at " + itoa(int(tk.Start)) + "-" + itoa(int(tk.End))
+			}
+		}
+		if factor > 0 && len(ru.unless) > 0 && c.tokA >= 0 {
+			if u, ok := d.unlessHit(s, ru, int(c.tokA)); ok {
+				factor = 0
+				m.Note = "cancelled by exception " + quote(u)
+			}
+		}
+		if factor > 0 {
+			k := hits[c.rule]
+			hits[c.rule] = k + 1
+			if k > 0 {
+				factor *= math.Pow(RepeatDecay, float64(k))
+				m.Note = "repeat " + itoa(k+1) + " of this rule (x" + ftoa(factor) + ")"
+			}
+		}
+		m.Contribution = ru.Weight * factor
+		r.Matches = append(r.Matches, m)
+		r.Categories[ru.cat].Points += m.Contribution
+		r.Points += m.Contribution
+	}
+	for i := range r.Categories {
+		cs := &r.Categories[i]
+		cs.Score = scoreOf(cs.Points)
+		cs.Flagged = cs.Score >= d.cfg.threshold
+		if cs.Score > r.Score {
+			r.Score = cs.Score
+		}
+		if cs.Flagged {
+			r.Flagged = true
+		}
+	}
+}
+
+// scoreOf maps points to [0,1): 1 - 2^(-points). One point scores 0.5,
+// two 0.75, three 0.875.
+func scoreOf(points float64) float64 {
+	if points <= 0 {
+		return 0
+	}
+	return 1 - math.Exp2(-points)
+}
+
+func kindName(k uint8) string {
+	switch k {
+	case kindRegex:
+		return "regex"
+	case kindFeature:
+		return "feature"
+	}
+	return "phrase"
+}
+
+// capsRuns finds runs of at least 3 consecutive ALL-CAPS words with 10 or
+// more letters in one sentence.
+func (d *Detector) capsRuns(toks []token.Token, out []cand) []cand {
+	if len(d.capsRules) == 0 {
+		return out
+	}
+	runStart, runEnd, count, letters := -1, -1, 0, 0
+	flush := func() {
+		if count >= 3 && letters >= 10 {
+			for _, r := range d.capsRules {
+				out = append(out, cand{start: toks[runStart].Start, end: toks[runEnd].End, tokA: int32(runStart), tokB: int32(runEnd + 1), rule: r, kind: kindFeature})
+			}
+		}
+		runStart, runEnd, count, letters = -1, -1, 0, 0
+	}
+	for i := range toks {
+		t := &toks[i]
+		caps := t.Kind == token.Word && t.Letters > 0 && t.Lower == 0 && t.Upper > 0
+		if runStart >= 0 && t.Sentence != toks[runStart].Sentence {
+			flush()
+		}
+		switch {
+		case caps:
+			if runStart < 0 {
+				runStart = i
+			}
+			runEnd = i
+			count++
+			letters += int(t.Letters)
+		case t.Kind == token.Word && t.Letters == 0:
+			// Numbers neither break nor extend a run.
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}

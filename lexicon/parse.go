@@ -1,0 +1,468 @@
+package lexicon
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dlclark/regexp2/v2"
+	"go.yaml.in/yaml/v3"
+)
+
+var (
+	idPattern       = regexp.MustCompile(`^[a-z0-9]+(?:[-.][a-z0-9]+)*$`)
+	categoryPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	langPattern     = regexp.MustCompile(`^[a-z]{2,3}$`)
+)
+
+// MaxFileBytes is the largest lexicon file Parse accepts.
+const MaxFileBytes = 16 << 20
+
+// Parse decodes one lexicon file. name is used in error messages only.
+//
+// The file is YAML: optional file-level defaults "lang" and "category",
+// and a list "entries" of entries with the fields id, category, lang,
+// weight, message, source, phrases, regex, feature, match_case, unless,
+// negatable and examples (match, no_match). Unknown keys are errors. Every
+// problem of the file is reported together, as an ErrorList whose items
+// name the file, line and entry id.
+//
+// Parse checks everything that can be checked without compiling a
+// detector: required fields, value ranges, phrase syntax, and that every
+// regex compiles. Whether the examples really match is checked by
+// detect.CheckExamples.
+func Parse(name string, data []byte) (*Lexicon, error) {
+	var e errs
+	lex := &Lexicon{Name: name}
+	if len(data) > MaxFileBytes {
+		e.add(Position{File: name}, "", "file is %d bytes; the limit is %d: split it into several files", len(data), MaxFileBytes)
+		return nil, e.err()
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
+		e.add(Position{File: name, Line: line}, "", "file is not valid UTF-8 text; save it as UTF-8")
+		return nil, e.err()
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		line := 1 + bytes.Count(data[:bytes.IndexByte(data, 0)], []byte("\n"))
+		e.add(Position{File: name, Line: line}, "", "file contains a NUL byte; it is not a text file")
+		return nil, e.err()
+	}
+	var doc yaml.Node
+	if err := decodeYAML(data, &doc); err != nil {
+		line := yamlErrorLine(err)
+		e.add(Position{File: name, Line: line}, "", "YAML syntax error: %s", cleanYAMLError(err))
+		return nil, e.err()
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		e.add(Position{File: name, Line: 1}, "", "file is empty; it needs an \"entries:\" list")
+		return nil, e.err()
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		e.add(pos(name, root), "", "top level must be a mapping with \"entries:\" (and optional \"lang:\", \"category:\"), found %s", kindName(root))
+		return nil, e.err()
+	}
+	var defLang, defCategory string
+	var entries *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "lang":
+			defLang = scalarString(&e, name, "", k.Value, v)
+		case "category":
+			defCategory = scalarString(&e, name, "", k.Value, v)
+		case "entries":
+			entries = v
+		default:
+			e.add(pos(name, k), "", "unknown top-level key %q; allowed: lang, category, entries", k.Value)
+		}
+	}
+	if entries == nil {
+		e.add(pos(name, root), "", "missing \"entries:\" list")
+		return nil, e.err()
+	}
+	if entries.Kind != yaml.SequenceNode {
+		e.add(pos(name, entries), "", "\"entries\" must be a list of entries (lines starting with \"- \"), found %s", kindName(entries))
+		return nil, e.err()
+	}
+	if len(entries.Content) > MaxEntries {
+		e.add(pos(name, entries), "", "file has %d entries; the limit is %d: split it", len(entries.Content), MaxEntries)
+		return nil, e.err()
+	}
+	seen := map[string]Position{}
+	for _, n := range entries.Content {
+		ent, ok := parseEntry(&e, name, n, defLang, defCategory)
+		if !ok {
+			continue
+		}
+		if prev, dup := seen[ent.ID]; dup {
+			e.add(ent.Pos, ent.ID, "duplicate id; first defined at %s: give each entry its own id", prev)
+			continue
+		}
+		seen[ent.ID] = ent.Pos
+		lex.Entries = append(lex.Entries, ent)
+	}
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	return lex, nil
+}
+
+func decodeYAML(data []byte, doc *yaml.Node) (err error) {
+	defer func() {
+		// The YAML decoder is not expected to panic, but a lexicon file is
+		// untrusted input: turn any panic into an ordinary error.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decoder failed: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(doc); err != nil {
+		if err.Error() == "EOF" {
+			return nil
+		}
+		return err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return fmt.Errorf("line %d: a second YAML document (---) follows; put all entries in one document", extra.Line)
+	}
+	return nil
+}
+
+var knownEntryKeys = "id, category, lang, weight, message, source, phrases, regex, feature, match_case, unless, negatable, examples"
+
+func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string) (Entry, bool) {
+	ent := Entry{Lang: defLang, Category: defCategory, Negatable: true, Pos: pos(file, n)}
+	if n.Kind != yaml.MappingNode {
+		e.add(pos(file, n), "", "each entry must be a mapping (id:, weight:, ...), found %s", kindName(n))
+		return ent, false
+	}
+	// Find the id first so every later message can name the entry.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "id" {
+			ent.ID = scalarString(e, file, "", "id", n.Content[i+1])
+		}
+	}
+	id := ent.ID
+	label := id
+	if label == "" {
+		label = "(entry without id)"
+	}
+	before := len(e.list)
+	if id == "" {
+		e.add(ent.Pos, label, "missing \"id\"; give the entry a stable id like hype.en.changes-everything")
+	} else if !idPattern.MatchString(id) {
+		e.add(ent.Pos, id, "id %q is not valid; use lowercase letters, digits, '.' and '-' (e.g. hype.en.changes-everything)", id)
+	}
+	var weightSet, examplesSet bool
+	var exNode *yaml.Node
+	seenKeys := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if seenKeys[k.Value] {
+			e.add(pos(file, k), label, "key %q appears twice in this entry; keep one", k.Value)
+			continue
+		}
+		seenKeys[k.Value] = true
+		switch k.Value {
+		case "id":
+		case "category":
+			ent.Category = scalarString(e, file, label, k.Value, v)
+		case "lang":
+			ent.Lang = scalarString(e, file, label, k.Value, v)
+		case "weight":
+			weightSet = true
+			var w float64
+			if err := v.Decode(&w); err != nil || v.Kind != yaml.ScalarNode {
+				e.add(pos(file, v), label, "weight must be a number such as 1.0, found %q", v.Value)
+			} else if math.IsNaN(w) || w <= 0 || w > MaxWeight {
+				e.add(pos(file, v), label, "weight %v is out of range; use a number in (0, %g] (see the weight scale in lexicon/README.md)", v.Value, MaxWeight)
+			} else {
+				ent.Weight = w
+			}
+		case "message":
+			ent.Message = scalarString(e, file, label, k.Value, v)
+		case "source":
+			ent.Source = scalarString(e, file, label, k.Value, v)
+		case "phrases":
+			ent.Phrases = stringList(e, file, label, k.Value, v)
+		case "regex":
+			ent.Regex = stringList(e, file, label, k.Value, v)
+		case "feature":
+			ent.Feature = scalarString(e, file, label, k.Value, v)
+		case "match_case":
+			ent.MatchCase = scalarBool(e, file, label, k.Value, v)
+		case "unless":
+			ent.Unless = stringList(e, file, label, k.Value, v)
+		case "negatable":
+			ent.Negatable = scalarBool(e, file, label, k.Value, v)
+		case "examples":
+			examplesSet = true
+			exNode = v
+			ent.Examples = parseExamples(e, file, label, v)
+		default:
+			e.add(pos(file, k), label, "unknown key %q; allowed keys: %s", k.Value, knownEntryKeys)
+		}
+	}
+	// Field-level validation.
+	if ent.Category == "" {
+		e.add(ent.Pos, label, "missing \"category\"; set it on the entry or at the top of the file")
+	} else if !categoryPattern.MatchString(ent.Category) {
+		e.add(ent.Pos, label, "category %q is not valid; use lowercase words joined by '-' (e.g. engagement-bait)", ent.Category)
+	}
+	if ent.Lang == "" {
+		e.add(ent.Pos, label, "missing \"lang\"; set an ISO 639-1 code like en, es or fr on the entry or at the top of the file")
+	} else if !langPattern.MatchString(ent.Lang) {
+		e.add(ent.Pos, label, "lang %q is not an ISO 639 code; use two or three lowercase letters like en, es, fr", ent.Lang)
+	}
+	if !weightSet {
+		e.add(ent.Pos, label, "missing \"weight\"; 1.0 flags a short text on its own, 0.3-0.6 is a weak tell")
+	}
+	if strings.TrimSpace(ent.Message) == "" && !seenKeys["message"] {
+		e.add(ent.Pos, label, "missing \"message\"; say in one sentence why this is a red flag")
+	} else if strings.TrimSpace(ent.Message) == "" {
+		e.add(ent.Pos, label, "\"message\" is empty; say in one sentence why this is a red flag")
+	}
+	if strings.TrimSpace(ent.Source) == "" {
+		e.add(ent.Pos, label, "missing \"source\"; name where this pattern is documented (policy, paper, style guide, seed post line)")
+	}
+	kinds := 0
+	if len(ent.Phrases) > 0 {
+		kinds++
+	}
+	if len(ent.Regex) > 0 {
+		kinds++
+	}
+	if ent.Feature != "" {
+		kinds++
+	}
+	if kinds == 0 {
+		e.add(ent.Pos, label, "entry has nothing to match; add \"phrases\", \"regex\" or \"feature\"")
+	}
+	if ent.Feature != "" {
+		if _, ok := featureNames[ent.Feature]; !ok {
+			e.add(ent.Pos, label, "unknown feature %q; known features: %s", ent.Feature, strings.Join(Features(), ", "))
+		}
+	}
+	phraseNodes := childNode(n, "phrases")
+	for i, p := range ent.Phrases {
+		if _, err := ParsePhrase(p); err != nil {
+			e.add(itemPos(file, phraseNodes, i, ent.Pos), label, "phrases[%d]: %v", i, err)
+		}
+	}
+	unlessNodes := childNode(n, "unless")
+	for i, p := range ent.Unless {
+		if _, err := ParsePhrase(p); err != nil {
+			e.add(itemPos(file, unlessNodes, i, ent.Pos), label, "unless[%d]: %v", i, err)
+		}
+	}
+	regexNodes := childNode(n, "regex")
+	for i, r := range ent.Regex {
+		if err := CheckRegex(r, ent.MatchCase); err != nil {
+			e.add(itemPos(file, regexNodes, i, ent.Pos), label, "regex[%d]: %v", i, err)
+		}
+	}
+	if !examplesSet {
+		e.add(ent.Pos, label, "missing \"examples\"; add at least one match: text and one no_match: near-miss")
+	} else if exNode != nil && exNode.Kind == yaml.MappingNode {
+		if len(ent.Examples.Match) == 0 {
+			e.add(pos(file, exNode), label, "examples need at least one \"match\" text that this entry must flag")
+		}
+		if len(ent.Examples.NoMatch) == 0 {
+			e.add(pos(file, exNode), label, "examples need at least one \"no_match\" near-miss that this entry must not flag")
+		}
+	}
+	return ent, len(e.list) == before
+}
+
+// RegexTimeout bounds how long CheckRegex lets a pattern run on its probe
+// texts; detect applies its own per-match timeout when scoring.
+const RegexTimeout = 100 * time.Millisecond
+
+// CheckRegex reports whether a regex pattern compiles with the options
+// detect will use, and refuses patterns that are too long or that can
+// match the empty string (which would flag every text).
+func CheckRegex(src string, matchCase bool) error {
+	if strings.TrimSpace(src) == "" {
+		return fmt.Errorf("pattern is empty; remove it or write the regex")
+	}
+	if len(src) > MaxPatternBytes {
+		return fmt.Errorf("pattern is %d bytes long; the limit is %d", len(src), MaxPatternBytes)
+	}
+	re, err := CompileRegex(src, matchCase)
+	if err != nil {
+		return err
+	}
+	re.MatchTimeout = RegexTimeout
+	if ok, err := re.MatchString(""); err == nil && ok {
+		return fmt.Errorf("pattern %q matches the empty string, so it would flag every text; require at least one character", src)
+	}
+	return nil
+}
+
+// CompileRegex compiles a regex source with the options every redflag
+// regex uses: case-insensitive unless matchCase, and no timeout set (the
+// caller sets MatchTimeout).
+func CompileRegex(src string, matchCase bool) (re *regexp2.Regexp, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			re, err = nil, fmt.Errorf("pattern %q does not compile: %v", src, r)
+		}
+	}()
+	opts := regexp2.None
+	if !matchCase {
+		opts |= regexp2.IgnoreCase
+	}
+	re, err = regexp2.Compile(src, opts)
+	if err != nil {
+		return nil, fmt.Errorf("pattern %q does not compile: %v", src, err)
+	}
+	return re, nil
+}
+
+func parseExamples(e *errs, file, label string, v *yaml.Node) Examples {
+	var ex Examples
+	if v.Kind != yaml.MappingNode {
+		e.add(pos(file, v), label, "\"examples\" must be a mapping with match: and no_match: lists, found %s", kindName(v))
+		return ex
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		switch k.Value {
+		case "match":
+			ex.Match = stringList(e, file, label, "examples.match", val)
+		case "no_match":
+			ex.NoMatch = stringList(e, file, label, "examples.no_match", val)
+		default:
+			e.add(pos(file, k), label, "unknown key %q under examples; allowed: match, no_match", k.Value)
+		}
+	}
+	return ex
+}
+
+func scalarString(e *errs, file, label, key string, v *yaml.Node) string {
+	if v.Kind != yaml.ScalarNode {
+		e.add(pos(file, v), label, "%q must be a single text value, found %s", key, kindName(v))
+		return ""
+	}
+	if v.Tag == "!!null" {
+		return ""
+	}
+	return v.Value
+}
+
+func scalarBool(e *errs, file, label, key string, v *yaml.Node) bool {
+	var b bool
+	if v.Kind != yaml.ScalarNode || v.Decode(&b) != nil {
+		e.add(pos(file, v), label, "%q must be true or false, found %q", key, v.Value)
+	}
+	return b
+}
+
+func stringList(e *errs, file, label, key string, v *yaml.Node) []string {
+	if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+		// A single value is accepted as a one-item list.
+		if strings.TrimSpace(v.Value) == "" {
+			e.add(pos(file, v), label, "%q is empty", key)
+			return nil
+		}
+		return []string{v.Value}
+	}
+	if v.Kind != yaml.SequenceNode {
+		e.add(pos(file, v), label, "%q must be a list of texts, found %s", key, kindName(v))
+		return nil
+	}
+	out := make([]string, 0, len(v.Content))
+	for i, item := range v.Content {
+		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
+			e.add(pos(file, item), label, "%s[%d] must be a text, found %s (quote texts that contain ': ' or start with '-', '*', '[' or '{')", key, i, kindName(item))
+			continue
+		}
+		if strings.TrimSpace(item.Value) == "" {
+			e.add(pos(file, item), label, "%s[%d] is empty", key, i)
+			continue
+		}
+		out = append(out, item.Value)
+	}
+	return out
+}
+
+func childNode(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func itemPos(file string, list *yaml.Node, i int, def Position) Position {
+	if list != nil && list.Kind == yaml.SequenceNode && i < len(list.Content) {
+		return pos(file, list.Content[i])
+	}
+	if list != nil {
+		return pos(file, list)
+	}
+	return def
+}
+
+func pos(file string, n *yaml.Node) Position {
+	return Position{File: file, Line: n.Line}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return fmt.Sprintf("the value %q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func yamlErrorLine(err error) int {
+	m := yamlLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func cleanYAMLError(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, "yaml: ")
+	s = yamlLine.ReplaceAllString(s, "")
+	s = strings.TrimPrefix(strings.TrimSpace(s), ": ")
+	return s
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
