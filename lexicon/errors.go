@@ -12,7 +12,11 @@ type Error struct {
 	Pos   Position // file and line of the offending value
 	Entry string   // entry id, or "" when the problem is not inside an entry
 	Msg   string   // what is wrong and how to fix it
+	Err   error    // the underlying error, if any (e.g. fs.ErrNotExist)
 }
+
+// Unwrap returns the underlying error, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Error formats the problem as "file:line: entry id: message".
 func (e *Error) Error() string {

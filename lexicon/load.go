@@ -56,7 +56,7 @@ func LoadFS(fsys fs.FS, roots ...string) ([]*Lexicon, error) {
 			return nil
 		})
 		if err != nil {
-			all = append(all, &Error{Pos: Position{File: root}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			all = append(all, &Error{Pos: Position{File: root}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err)), Err: err})
 		}
 	}
 	sort.Strings(names)
@@ -64,7 +64,7 @@ func LoadFS(fsys fs.FS, roots ...string) ([]*Lexicon, error) {
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			all = append(all, &Error{Pos: Position{File: name}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			all = append(all, &Error{Pos: Position{File: name}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err)), Err: err})
 			continue
 		}
 		lex, err := Parse(name, data)
@@ -93,7 +93,7 @@ func LoadFiles(paths ...string) ([]*Lexicon, error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			all = append(all, &Error{Pos: Position{File: p}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			all = append(all, &Error{Pos: Position{File: p}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err)), Err: err})
 			continue
 		}
 		var files []string
@@ -108,7 +108,7 @@ func LoadFiles(paths ...string) ([]*Lexicon, error) {
 				return nil
 			})
 			if err != nil {
-				all = append(all, &Error{Pos: Position{File: p}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+				all = append(all, &Error{Pos: Position{File: p}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err)), Err: err})
 			}
 			sort.Strings(files)
 		} else {
@@ -117,7 +117,7 @@ func LoadFiles(paths ...string) ([]*Lexicon, error) {
 		for _, f := range files {
 			data, err := os.ReadFile(f)
 			if err != nil {
-				all = append(all, &Error{Pos: Position{File: f}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+				all = append(all, &Error{Pos: Position{File: f}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err)), Err: err})
 				continue
 			}
 			lex, err := Parse(f, data)

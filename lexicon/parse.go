@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -98,18 +99,20 @@ func Parse(name string, data []byte) (*Lexicon, error) {
 	seen := map[string]Position{}
 	for _, n := range entries.Content {
 		ent, ok := parseEntry(&e, name, n, defLang, defCategory)
-		if !ok {
-			continue
+		if ent.ID != "" {
+			if prev, dup := seen[ent.ID]; dup {
+				e.add(ent.Pos, ent.ID, "duplicate id; first defined at %s: give each entry its own id", prev)
+				continue
+			}
+			seen[ent.ID] = ent.Pos
 		}
-		if prev, dup := seen[ent.ID]; dup {
-			e.add(ent.Pos, ent.ID, "duplicate id; first defined at %s: give each entry its own id", prev)
-			continue
+		if ok {
+			lex.Entries = append(lex.Entries, ent)
 		}
-		seen[ent.ID] = ent.Pos
-		lex.Entries = append(lex.Entries, ent)
 	}
-	if err := e.err(); err != nil {
-		return nil, err
+	if len(e.list) > 0 {
+		sort.SliceStable(e.list, func(i, j int) bool { return e.list[i].Pos.Line < e.list[j].Pos.Line })
+		return nil, e.list
 	}
 	return lex, nil
 }
@@ -225,13 +228,15 @@ func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string)
 	if !weightSet {
 		e.add(ent.Pos, label, "missing \"weight\"; 1.0 flags a short text on its own, 0.3-0.6 is a weak tell")
 	}
-	if strings.TrimSpace(ent.Message) == "" && !seenKeys["message"] {
+	if !seenKeys["message"] {
 		e.add(ent.Pos, label, "missing \"message\"; say in one sentence why this is a red flag")
-	} else if strings.TrimSpace(ent.Message) == "" {
-		e.add(ent.Pos, label, "\"message\" is empty; say in one sentence why this is a red flag")
+	} else if m := childNode(n, "message"); m.Kind == yaml.ScalarNode && strings.TrimSpace(ent.Message) == "" {
+		e.add(pos(file, m), label, "\"message\" is empty; say in one sentence why this is a red flag")
 	}
-	if strings.TrimSpace(ent.Source) == "" {
+	if !seenKeys["source"] {
 		e.add(ent.Pos, label, "missing \"source\"; name where this pattern is documented (policy, paper, style guide, seed post line)")
+	} else if m := childNode(n, "source"); m.Kind == yaml.ScalarNode && strings.TrimSpace(ent.Source) == "" {
+		e.add(pos(file, m), label, "\"source\" is empty; name where this pattern is documented")
 	}
 	kinds := 0
 	if len(ent.Phrases) > 0 {
@@ -243,7 +248,7 @@ func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string)
 	if ent.Feature != "" {
 		kinds++
 	}
-	if kinds == 0 {
+	if kinds == 0 && !seenKeys["phrases"] && !seenKeys["regex"] && !seenKeys["feature"] {
 		e.add(ent.Pos, label, "entry has nothing to match; add \"phrases\", \"regex\" or \"feature\"")
 	}
 	if ent.Feature != "" {
@@ -338,13 +343,23 @@ func parseExamples(e *errs, file, label string, v *yaml.Node) Examples {
 		switch k.Value {
 		case "match":
 			ex.Match = stringList(e, file, label, "examples.match", val)
+			checkNonEmpty(e, file, label, "examples.match", val, ex.Match)
 		case "no_match":
 			ex.NoMatch = stringList(e, file, label, "examples.no_match", val)
+			checkNonEmpty(e, file, label, "examples.no_match", val, ex.NoMatch)
 		default:
 			e.add(pos(file, k), label, "unknown key %q under examples; allowed: match, no_match", k.Value)
 		}
 	}
 	return ex
+}
+
+func checkNonEmpty(e *errs, file, label, key string, list *yaml.Node, items []string) {
+	for i, s := range items {
+		if strings.TrimSpace(s) == "" {
+			e.add(itemPos(file, list, i, pos(file, list)), label, "%s[%d] is empty; write a text or remove the item", key, i)
+		}
+	}
 }
 
 func scalarString(e *errs, file, label, key string, v *yaml.Node) string {
@@ -369,10 +384,6 @@ func scalarBool(e *errs, file, label, key string, v *yaml.Node) bool {
 func stringList(e *errs, file, label, key string, v *yaml.Node) []string {
 	if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
 		// A single value is accepted as a one-item list.
-		if strings.TrimSpace(v.Value) == "" {
-			e.add(pos(file, v), label, "%q is empty", key)
-			return nil
-		}
 		return []string{v.Value}
 	}
 	if v.Kind != yaml.SequenceNode {
@@ -383,10 +394,6 @@ func stringList(e *errs, file, label, key string, v *yaml.Node) []string {
 	for i, item := range v.Content {
 		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
 			e.add(pos(file, item), label, "%s[%d] must be a text, found %s (quote texts that contain ': ' or start with '-', '*', '[' or '{')", key, i, kindName(item))
-			continue
-		}
-		if strings.TrimSpace(item.Value) == "" {
-			e.add(pos(file, item), label, "%s[%d] is empty", key, i)
 			continue
 		}
 		out = append(out, item.Value)
