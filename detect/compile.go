@@ -77,7 +77,7 @@ type Detector struct {
 	matchers   []*matcher // one per stemmer group (language or "unstemmed")
 	exact      map[string]int32
 	regexes    []regexRule
-	capsRules  []int32
+	featRules  [numFeatures][]int32
 	pool       sync.Pool
 }
 
@@ -158,6 +158,9 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			if len(e.Phrases) > 0 {
 				kinds = append(kinds, "phrase")
 				m := group(e.Lang)
+				if e.CrossSentences {
+					m.cross[idx] = true
+				}
 				for i, p := range e.Phrases {
 					if err := m.add(p, idx, d.exact); err != nil {
 						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("phrases[%d]: %v", i, err)})
@@ -182,10 +185,9 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			}
 			if e.Feature != "" {
 				kinds = append(kinds, "feature")
-				switch e.Feature {
-				case "caps-run":
-					d.capsRules = append(d.capsRules, idx)
-				default:
+				if f, ok := featureIndex[e.Feature]; ok {
+					d.featRules[f] = append(d.featRules[f], idx)
+				} else {
 					errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unknown feature %q; known: %s", e.Feature, strings.Join(lexicon.Features(), ", "))})
 					bad = true
 				}

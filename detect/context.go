@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"sort"
+
 	"github.com/redflag-go/redflag/detect/internal/token"
 )
 
@@ -36,6 +38,168 @@ var intensifiers = map[string]bool{
 	"only": true, "just": true, "merely": true, "simply": true,
 	"solo": true, "solamente": true, "unicamente": true,
 	"seulement": true, "que": true, "simplement": true, "uniquement": true,
+}
+
+// Context factors.
+const (
+	// MentionFactor scales a match that is mentioned rather than used:
+	// inside quotation marks, or introduced by "so-called", "phrases like".
+	MentionFactor = 0.25
+	// HedgeFactor scales a match softened by a hedge ("maybe", "quizás").
+	HedgeFactor = 0.5
+)
+
+// hedges soften what follows them.
+var hedges = map[string]bool{
+	"maybe": true, "perhaps": true, "possibly": true, "arguably": true,
+	"quizas": true, "quiza": true, "acaso": true, "posiblemente": true,
+	"peutetre": true, "eventuellement": true,
+}
+
+// hedgePairs are two-word hedges ("tal vez", "peut-être").
+var hedgePairs = [][2]string{{"tal", "vez"}, {"peut", "etre"}, {"a", "lo mejor"}}
+
+// mentionIntroducers are word sequences (folded, split like any text) that
+// introduce a phrase as a mention: "phrases like", "so-called".
+var mentionIntroducers = [][]string{
+	{"so", "called"}, {"phrases", "like"}, {"phrase", "like"}, {"words", "like"}, {"terms", "like"},
+	{"the", "words"}, {"the", "word"}, {"the", "phrase"}, {"the", "term"}, {"the", "expression"},
+	{"phrases", "such", "as"}, {"claims", "like"}, {"lines", "like"},
+	{"frases", "como"}, {"expresiones", "como"}, {"palabras", "como"}, {"la", "palabra"}, {"la", "frase"},
+	{"la", "expresion"}, {"lo", "que", "llaman"}, {"el", "llamado"}, {"la", "llamada"}, {"los", "llamados"},
+	{"las", "llamadas"}, {"el", "termino"}, {"supuesto"}, {"supuesta"},
+	{"ce", "qu", "on", "appelle"}, {"des", "expressions", "comme"}, {"des", "phrases", "comme"}, {"des", "mots", "comme"},
+	{"le", "mot"}, {"l", "expression"}, {"la", "formule"}, {"soi", "disant"}, {"pretendu"}, {"pretendue"},
+}
+
+// context returns the factor that the text around a match applies to its
+// weight, and a note saying why, for negatable rules: a negation cancels
+// a phrase (x0), an exception cancels any match, a mention reduces it
+// (MentionFactor), a hedge softens a phrase (HedgeFactor).
+func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, string) {
+	if c.tokA < 0 {
+		return 1, ""
+	}
+	toks := s.tok.Tokens
+	a, b := int(c.tokA), int(c.tokB)
+	if len(ru.unless) > 0 {
+		if u, ok := d.unlessHit(s, ru, a); ok {
+			return 0, "cancelled by exception " + quote(u)
+		}
+	}
+	if !ru.Negatable {
+		return 1, ""
+	}
+	if c.kind == kindPhrase {
+		if cue, ok := negatedBy(s, a); ok {
+			tk := toks[cue]
+			return 0, "negated by " + quote(text[tk.Start:tk.End]) + " at " + itoa(int(tk.Start)) + "-" + itoa(int(tk.End))
+		}
+	}
+	factor, note := 1.0, ""
+	quoted := b > a
+	for k := a; k < b && k < len(toks); k++ {
+		if toks[k].Flags&token.Quoted == 0 {
+			quoted = false
+			break
+		}
+	}
+	if quoted {
+		factor, note = MentionFactor, "quoted: a mention, not a use (x"+ftoa(MentionFactor)+")"
+	} else if intro, ok := introducedAsMention(s, a); ok {
+		factor, note = MentionFactor, "introduced by "+quote(intro)+": a mention, not a use (x"+ftoa(MentionFactor)+")"
+	}
+	if c.kind == kindPhrase {
+		if h, ok := hedgedBy(s, a); ok {
+			factor *= HedgeFactor
+			note = addNote(note, "hedged by "+quote(h)+" (x"+ftoa(HedgeFactor)+")")
+		}
+	}
+	return factor, note
+}
+
+// introducedAsMention reports a mention introducer right before token a.
+func introducedAsMention(s *scratch, a int) (string, bool) {
+	toks := s.tok.Tokens
+	for _, seq := range mentionIntroducers {
+		n := len(seq)
+		if a-n < 0 {
+			continue
+		}
+		ok := true
+		for k := 0; k < n; k++ {
+			if string(s.tok.Fold(a-n+k)) != seq[k] || toks[a-n+k].Sentence != toks[a].Sentence {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return s.tokText(a-n, a-1), true
+		}
+	}
+	return "", false
+}
+
+// hedgedBy reports a hedge within negationWindow words before token a.
+func hedgedBy(s *scratch, a int) (string, bool) {
+	toks := s.tok.Tokens
+	for j := a - 1; j >= 0 && j >= a-negationWindow; j-- {
+		if toks[j].Sentence != toks[a].Sentence {
+			break
+		}
+		w := string(s.tok.Fold(j))
+		if scopeBreakers[w] {
+			break
+		}
+		if hedges[w] {
+			return w, true
+		}
+		if j > 0 {
+			prev := string(s.tok.Fold(j - 1))
+			for _, p := range hedgePairs {
+				if prev == p[0] && w == p[1] {
+					return prev + " " + w, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// sentenceSpan returns the byte span of the sentence of token i.
+func (s *scratch) sentenceSpan(i int) Span {
+	toks := s.tok.Tokens
+	sent := toks[i].Sentence
+	lo, hi := i, i
+	for lo > 0 && toks[lo-1].Sentence == sent {
+		lo--
+	}
+	for hi+1 < len(toks) && toks[hi+1].Sentence == sent {
+		hi++
+	}
+	return Span{Start: int(toks[lo].Start), End: int(toks[hi].End)}
+}
+
+// sentenceAt returns the sentence around a byte offset that may fall
+// between tokens (a regex or punctuation match).
+func (s *scratch) sentenceAt(off int, text string) Span {
+	toks := s.tok.Tokens
+	if len(toks) == 0 {
+		return Span{Start: 0, End: len(text)}
+	}
+	i := sort.Search(len(toks), func(k int) bool { return int(toks[k].End) > off })
+	if i >= len(toks) {
+		i = len(toks) - 1
+	}
+	// Punctuation after the last word of a sentence belongs to it.
+	if i > 0 && int(toks[i].Start) > off && toks[i-1].Sentence != toks[i].Sentence {
+		i--
+	}
+	sp := s.sentenceSpan(i)
+	if off < sp.Start {
+		sp.Start = off
+	}
+	return sp
 }
 
 // negatedBy reports the token index of a negation cue within

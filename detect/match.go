@@ -17,6 +17,7 @@ type matcher struct {
 	stem  func(string) string // nil: words are matched as folded
 	stems map[string]int32    // stem -> symbol id
 	nodes []node
+	cross map[int32]bool // rules whose phrases may cross a sentence end
 }
 
 type gapEdge struct {
@@ -29,10 +30,11 @@ type node struct {
 	any     int32 // child reached by "*", or -1
 	gaps    []gapEdge
 	accepts []int32 // rule indices whose phrase ends here
+	cross   bool    // some phrase through this node may cross a sentence end
 }
 
 func newMatcher(lang string, stem func(string) string) *matcher {
-	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}}
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}}
 	m.nodes = append(m.nodes, node{any: -1})
 	return m
 }
@@ -76,7 +78,11 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32) error {
 	}
 	cur := int32(0)
 	words := 0
+	cross := m.cross[r]
 	for _, p := range parts {
+		if cross {
+			m.nodes[cur].cross = true
+		}
 		switch {
 		case p.Any:
 			n := &m.nodes[cur]
@@ -150,70 +156,104 @@ const (
 )
 
 // scan finds every phrase of this matcher in the tokens. syms holds, for
-// each token, the symbol for this matcher's stems (or -1) at syms[i].
-// exactSyms holds the exact-form symbol (or -1).
+// each token, the symbol for this matcher's stems (or -1); exactSyms holds
+// the exact-form symbol (or -1). For each start token it keeps the longest
+// phrase (leftmost-longest), with every rule that accepts that span.
 func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) []cand {
+	w := walker{m: m, toks: toks, syms: syms, exact: exactSyms}
 	for i := range toks {
-		s := syms[i]
-		e := exactSyms[i]
-		if s < 0 && e < 0 {
+		if syms[i] < 0 && exactSyms[i] < 0 {
 			continue
 		}
-		best := int32(-1)
-		var bestRules []int32
-		m.walk(toks, syms, exactSyms, 0, int32(i), toks[i].Sentence, func(end int32, accepts []int32) {
-			if end > best {
-				best = end
-				bestRules = accepts
+		w.best, w.bestNode, w.bestCrossed = -1, -1, false
+		w.sent = toks[i].Sentence
+		w.walk(0, int32(i), false, 0)
+		if w.best < 0 {
+			continue
+		}
+		for _, r := range m.nodes[w.bestNode].accepts {
+			if w.bestCrossed && !m.cross[r] {
+				continue
 			}
-		}, 0)
-		if best >= 0 {
-			for _, r := range bestRules {
-				out = append(out, cand{start: toks[i].Start, end: toks[best-1].End, tokA: int32(i), tokB: best, rule: r, kind: kindPhrase})
-			}
+			out = append(out, cand{start: toks[i].Start, end: toks[w.best-1].End, tokA: int32(i), tokB: w.best, rule: r, kind: kindPhrase})
 		}
 	}
 	return out
 }
 
-// walk follows the trie from node n at token j, reporting every accepting
-// end (token index one past the last matched token).
-func (m *matcher) walk(toks []token.Token, syms, exactSyms []int32, n int32, j int32, sent int32, report func(end int32, accepts []int32), depth int) {
-	nd := &m.nodes[n]
-	if len(nd.accepts) > 0 && depth > 0 {
-		report(j, nd.accepts)
+// walker is the state of one trie walk; it lives on the caller's stack.
+type walker struct {
+	m           *matcher
+	toks        []token.Token
+	syms, exact []int32
+	sent        int32
+	best        int32 // end token (exclusive) of the longest accept so far
+	bestNode    int32
+	bestCrossed bool
+}
+
+// walk follows the trie from node n at token j, remembering the longest
+// accepting end. crossed records whether the path stepped over a
+// sentence end, which only rules with cross_sentences may do.
+func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
+	nd := &w.m.nodes[n]
+	if len(nd.accepts) > 0 && depth > 0 && j > w.best {
+		if !crossed || w.anyCross(nd.accepts) {
+			w.best, w.bestNode, w.bestCrossed = j, n, crossed
+		}
 	}
-	if depth > 2*lexicon.MaxPhraseWords+lexicon.MaxGap {
+	if depth > 2*lexicon.MaxPhraseWords+lexicon.MaxGap || int(j) >= len(w.toks) {
 		return
 	}
-	if int(j) < len(toks) && toks[j].Sentence == sent {
-		if nd.next != nil {
-			if s := syms[j]; s >= 0 {
-				if c, ok := nd.next[s]; ok {
-					m.walk(toks, syms, exactSyms, c, j+1, sent, report, depth+1)
-				}
-			}
-			if e := exactSyms[j]; e >= 0 {
-				if c, ok := nd.next[e|exactBit]; ok {
-					m.walk(toks, syms, exactSyms, c, j+1, sent, report, depth+1)
-				}
+	next := crossed
+	if w.toks[j].Sentence != w.sent && depth > 0 {
+		if !nd.cross {
+			return
+		}
+		next = true
+	}
+	if nd.next != nil {
+		if s := w.syms[j]; s >= 0 {
+			if c, ok := nd.next[s]; ok {
+				w.walk(c, j+1, next, depth+1)
 			}
 		}
-		if nd.any >= 0 {
-			m.walk(toks, syms, exactSyms, nd.any, j+1, sent, report, depth+1)
+		if e := w.exact[j]; e >= 0 {
+			if c, ok := nd.next[e|exactBit]; ok {
+				w.walk(c, j+1, next, depth+1)
+			}
 		}
+	}
+	if nd.any >= 0 {
+		w.walk(nd.any, j+1, next, depth+1)
 	}
 	for _, g := range nd.gaps {
+		gc := next
 		for k := int32(0); k <= g.max; k++ {
 			jj := j + k
-			if int(jj) >= len(toks) || toks[jj].Sentence != sent {
+			if int(jj) >= len(w.toks) {
 				break
 			}
-			// A gap is followed by a word, so the gap child never accepts
-			// by itself: walking it at jj matches the next word there.
-			m.walk(toks, syms, exactSyms, g.child, jj, sent, report, depth+1)
+			if w.toks[jj].Sentence != w.sent {
+				if !nd.cross {
+					break
+				}
+				gc = true
+			}
+			// A gap is always followed by a word, so its child never
+			// accepts by itself: walking it at jj matches the next word.
+			w.walk(g.child, jj, gc, depth+1)
 		}
 	}
+}
+
+func (w *walker) anyCross(rules []int32) bool {
+	for _, r := range rules {
+		if w.m.cross[r] {
+			return true
+		}
+	}
+	return false
 }
 
 func errTooLong(phrase string, words int) error {

@@ -21,9 +21,18 @@ type Match struct {
 	Source       string  `json:"source"`   // where the pattern is documented
 	Weight       float64 `json:"weight"`   // the entry's weight
 	Contribution float64 `json:"contribution"`
-	// Note says why Contribution differs from Weight: a repeat of the
-	// same rule, a negation, an exception. Empty when they are equal.
+	// Sentence is the byte span of the sentence the match is in.
+	Sentence Span `json:"sentence"`
+	// Note says why Contribution differs from Weight: a negation, an
+	// exception, a quotation or other mention, a hedge, a repeat of the
+	// same rule, the length of the text. Empty when they are equal.
 	Note string `json:"note,omitempty"`
+}
+
+// Span is a byte range [Start, End) of the scored text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
 }
 
 // CategoryScore is the result for one category.

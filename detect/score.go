@@ -13,6 +13,17 @@ import (
 // at most twice its weight.
 const RepeatDecay = 0.5
 
+// ReferenceWords is the length, in words, up to which a text counts as
+// short (a post, a headline): its matches count in full. Longer texts
+// scale the contributions of rules below SignatureWeight by
+// sqrt(ReferenceWords/words).
+const ReferenceWords = 40
+
+// SignatureWeight is the weight from which a rule is a signature — a
+// near-certain marker such as chatbot residue — that counts in full
+// whatever the length of the text.
+const SignatureWeight = 2.0
+
 // maxCacheWords bounds the per-goroutine cache of word stems.
 const maxCacheWords = 1 << 16
 
@@ -111,7 +122,7 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 	}
 	var errs []error
 	s.cands, errs = d.runRegexes(s, text, s.cands)
-	s.cands = d.capsRuns(toks, s.cands)
+	s.cands = d.features(s, text, s.cands)
 	sel := d.selectCands(s.cands)
 	d.buildReport(r, s, text, sel)
 	return joinErrors(errs)
@@ -185,7 +196,14 @@ func (d *Detector) buildReport(r *Report, s *scratch, text string, sel []cand) {
 	r.Points = 0
 	r.Score = 0
 	r.Flagged = false
-	r.Words = len(s.tok.Tokens)
+	toks := s.tok.Tokens
+	words := 0
+	for i := range toks {
+		if toks[i].Kind == token.Word {
+			words++
+		}
+	}
+	r.Words = words
 	r.Matches = r.Matches[:0]
 	if cap(r.Categories) < len(d.categories) {
 		r.Categories = make([]CategoryScore, len(d.categories))
@@ -197,8 +215,8 @@ func (d *Detector) buildReport(r *Report, s *scratch, text string, sel []cand) {
 	if len(sel) == 0 {
 		return
 	}
-	hits := map[int32]int{}
-	toks := s.tok.Tokens
+	lf := lengthFactor(words)
+	var hits map[int32]int
 	for _, c := range sel {
 		ru := &d.rules[c.rule]
 		m := Match{
@@ -207,28 +225,29 @@ func (d *Detector) buildReport(r *Report, s *scratch, text string, sel []cand) {
 			Message: ru.Message, Source: ru.Source, Weight: ru.Weight,
 			Kind: kindName(c.kind),
 		}
-		factor := 1.0
-		if c.kind == kindPhrase && ru.Negatable {
-			if cue, ok := negatedBy(s, int(c.tokA)); ok {
-				factor = 0
-				tk := toks[cue]
-				m.Note = "negated by " + quote(text[tk.Start:tk.End]) + " at " + itoa(int(tk.Start)) + "-" + itoa(int(tk.End))
-			}
+		if c.tokA >= 0 {
+			m.Sentence = s.sentenceSpan(int(c.tokA))
+		} else {
+			m.Sentence = s.sentenceAt(int(c.start), text)
 		}
-		if factor > 0 && len(ru.unless) > 0 && c.tokA >= 0 {
-			if u, ok := d.unlessHit(s, ru, int(c.tokA)); ok {
-				factor = 0
-				m.Note = "cancelled by exception " + quote(u)
-			}
-		}
+		factor, note := d.context(s, text, ru, c)
 		if factor > 0 {
+			if hits == nil {
+				hits = map[int32]int{}
+			}
 			k := hits[c.rule]
 			hits[c.rule] = k + 1
 			if k > 0 {
-				factor *= math.Pow(RepeatDecay, float64(k))
-				m.Note = "repeat " + itoa(k+1) + " of this rule (x" + ftoa(factor) + ")"
+				rep := math.Pow(RepeatDecay, float64(k))
+				factor *= rep
+				note = addNote(note, "repeat "+itoa(k+1)+" of this rule (x"+ftoa(rep)+")")
+			}
+			if lf < 1 && ru.Weight < SignatureWeight {
+				factor *= lf
+				note = addNote(note, "long text: "+itoa(words)+" words (x"+ftoa(lf)+")")
 			}
 		}
+		m.Note = note
 		m.Contribution = ru.Weight * factor
 		r.Matches = append(r.Matches, m)
 		r.Categories[ru.cat].Points += m.Contribution
@@ -245,6 +264,23 @@ func (d *Detector) buildReport(r *Report, s *scratch, text string, sel []cand) {
 			r.Flagged = true
 		}
 	}
+}
+
+func addNote(note, more string) string {
+	if note == "" {
+		return more
+	}
+	return note + "; " + more
+}
+
+// lengthFactor scales the weak and clear tells of texts longer than
+// ReferenceWords: sqrt(ReferenceWords/words), so one tell in a 5,000-word
+// article weighs about a tenth of the same tell in a headline.
+func lengthFactor(words int) float64 {
+	if words <= ReferenceWords {
+		return 1
+	}
+	return math.Sqrt(float64(ReferenceWords) / float64(words))
 }
 
 // scoreOf maps points to [0,1): 1 - 2^(-points). One point scores 0.5,
@@ -266,41 +302,3 @@ func kindName(k uint8) string {
 	return "phrase"
 }
 
-// capsRuns finds runs of at least 3 consecutive ALL-CAPS words with 10 or
-// more letters in one sentence.
-func (d *Detector) capsRuns(toks []token.Token, out []cand) []cand {
-	if len(d.capsRules) == 0 {
-		return out
-	}
-	runStart, runEnd, count, letters := -1, -1, 0, 0
-	flush := func() {
-		if count >= 3 && letters >= 10 {
-			for _, r := range d.capsRules {
-				out = append(out, cand{start: toks[runStart].Start, end: toks[runEnd].End, tokA: int32(runStart), tokB: int32(runEnd + 1), rule: r, kind: kindFeature})
-			}
-		}
-		runStart, runEnd, count, letters = -1, -1, 0, 0
-	}
-	for i := range toks {
-		t := &toks[i]
-		caps := t.Kind == token.Word && t.Letters > 0 && t.Lower == 0 && t.Upper > 0
-		if runStart >= 0 && t.Sentence != toks[runStart].Sentence {
-			flush()
-		}
-		switch {
-		case caps:
-			if runStart < 0 {
-				runStart = i
-			}
-			runEnd = i
-			count++
-			letters += int(t.Letters)
-		case t.Kind == token.Word && t.Letters == 0:
-			// Numbers neither break nor extend a run.
-		default:
-			flush()
-		}
-	}
-	flush()
-	return out
-}

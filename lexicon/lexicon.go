@@ -90,7 +90,9 @@ type Entry struct {
 	Feature   string   // a named structural feature
 	MatchCase bool     // regexes are case-sensitive
 	Unless    []string // phrases that cancel a match in the same sentence
-	Negatable bool     // a preceding negation cancels the match
+	Negatable bool     // context (negation, quotation, hedges) reduces the match
+	// CrossSentences lets a phrase match across a sentence end.
+	CrossSentences bool
 	Examples  Examples
 
 	Pos Position // where the entry starts in its file
@@ -123,8 +125,17 @@ func Features() []string {
 }
 
 var featureNames = map[string]string{
-	"caps-run": "a run of ALL-CAPS words",
+	"caps-run":               "a run of at least 3 ALL-CAPS words with 10 or more letters in one sentence",
+	"caps-ratio":             "60% or more of a text's words (at least 6) are in ALL CAPS",
+	"punct-run":              "a run of 3 or more of ! ? ¡ ¿",
+	"emoji-density":          "3 or more emoji making up at least a quarter of the tokens",
+	"listicle-number":        "a text that opens with a number from 3 to 199 followed by a plural word (\"17 things\")",
+	"second-person-headline": "a short text (20 words or fewer) that addresses the reader as you, tú or vous",
+	"thread-marker":          "a thread marker: 🧵, \"1/\", \"1/n\", \"(thread)\"",
 }
+
+// FeatureDoc returns the description of a feature, or "" if unknown.
+func FeatureDoc(name string) string { return featureNames[name] }
 
 // PhrasePart is one element of a parsed phrase.
 type PhrasePart struct {

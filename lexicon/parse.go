@@ -29,7 +29,7 @@ const MaxFileBytes = 16 << 20
 // The file is YAML: optional file-level defaults "lang" and "category",
 // and a list "entries" of entries with the fields id, category, lang,
 // weight, message, source, phrases, regex, feature, match_case, unless,
-// negatable and examples (match, no_match). Unknown keys are errors. Every
+// negatable, cross_sentences and examples (match, no_match). Unknown keys are errors. Every
 // problem of the file is reported together, as an ErrorList whose items
 // name the file, line and entry id.
 //
@@ -139,7 +139,7 @@ func decodeYAML(data []byte, doc *yaml.Node) (err error) {
 	return nil
 }
 
-var knownEntryKeys = "id, category, lang, weight, message, source, phrases, regex, feature, match_case, unless, negatable, examples"
+var knownEntryKeys = "id, category, lang, weight, message, source, phrases, regex, feature, match_case, unless, negatable, cross_sentences, examples"
 
 func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string) (Entry, bool) {
 	ent := Entry{Lang: defLang, Category: defCategory, Negatable: true, Pos: pos(file, n)}
@@ -206,6 +206,8 @@ func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string)
 			ent.Unless = stringList(e, file, label, k.Value, v)
 		case "negatable":
 			ent.Negatable = scalarBool(e, file, label, k.Value, v)
+		case "cross_sentences":
+			ent.CrossSentences = scalarBool(e, file, label, k.Value, v)
 		case "examples":
 			examplesSet = true
 			exNode = v

@@ -4,9 +4,15 @@
 //
 // The same code tokenizes lexicon phrases at compile time and input text at
 // scoring time, so both sides always agree on what a word is.
+//
+// Besides splitting, the tokenizer marks context that changes what a word
+// means: words inside quotation marks (a mention, not a use), hashtags,
+// and sentence boundaries. URLs, e-mail addresses, @handles and code spans
+// produce no tokens at all: they are not prose.
 package token
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -20,6 +26,15 @@ const (
 	Emoji             // one pictographic symbol (with its modifiers)
 )
 
+// Flags describe the context of a token.
+type Flags uint8
+
+// Token flags.
+const (
+	Quoted  Flags = 1 << iota // inside quotation marks
+	Hashtag                   // a #hashtag; its folded form starts with '#'
+)
+
 // Token is one word or emoji. Start and End are byte offsets into the
 // original text; the folded form is Buf[FoldStart:FoldEnd] of the
 // Tokenizer that produced it.
@@ -28,6 +43,7 @@ type Token struct {
 	FoldStart, FoldEnd int32 // span of the folded form in the fold buffer
 	Sentence           int32 // index of the sentence the token is in
 	Kind               Kind
+	Flags              Flags
 	Upper              uint16 // number of uppercase letters
 	Lower              uint16 // number of lowercase letters
 	Letters            uint16 // number of letters
@@ -56,18 +72,16 @@ func (t *Tokenizer) Fold(i int) []byte {
 // of its own.
 func IsEmoji(r rune) bool {
 	switch {
+	case r < 0x2000:
+		return false
 	case r >= 0x1F000 && r <= 0x1FAFF:
 		return r < 0x1F3FB || r > 0x1F3FF // skin-tone modifiers extend, not start
 	case r >= 0x2600 && r <= 0x27BF:
 		return true
-	case r >= 0x2B00 && r <= 0x2BFF:
-		return unicode.Is(unicode.So, r)
-	case r >= 0x2300 && r <= 0x23FF:
+	case r >= 0x2B00 && r <= 0x2BFF, r >= 0x2300 && r <= 0x23FF:
 		return unicode.Is(unicode.So, r)
 	case r == 0x203C || r == 0x2049 || r == 0x2122 || r == 0x2139:
 		return true
-	case r >= 0x2190 && r <= 0x21FF:
-		return false
 	}
 	return false
 }
@@ -80,19 +94,34 @@ func isEmojiExtender(r rune) bool {
 		(r >= 0x1F3FB && r <= 0x1F3FF) || (r >= 0xE0020 && r <= 0xE007F)
 }
 
+// asciiClass classifies ASCII bytes: 1 lowercase letter, 2 uppercase
+// letter, 3 digit, 0 anything else.
+var asciiClass = func() (t [128]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = 1
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 2
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 3
+	}
+	return
+}()
+
 // IsWordRune reports whether r belongs inside a word: letters, digits and
 // combining marks. Everything else, including apostrophes and hyphens,
 // separates words.
 func IsWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
+		return asciiClass[r] != 0
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
-// isIgnorable reports format characters that are dropped inside words:
+// IsIgnorable reports format characters that are dropped inside words:
 // zero-width spaces and joiners, soft hyphens, bidi controls.
-func isIgnorable(r rune) bool {
+func IsIgnorable(r rune) bool {
 	switch r {
 	case 0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF,
 		0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
@@ -114,127 +143,469 @@ func isSentenceEnd(r rune) bool {
 
 func isCloser(r rune) bool {
 	switch r {
-	case '"', '\'', ')', ']', '}', '»', '”', '’', '›', '“':
+	case '"', '\'', ')', ']', '}', '»', '”', '’', '›', '“', '*', '_':
 		return true
 	}
 	return false
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+	}
+	return unicode.IsSpace(r)
+}
+
+// state is the tokenizer's position while scanning one text.
+type state struct {
+	t            *Tokenizer
+	text         string
+	base         int
+	sentence     int32
+	pendingBreak bool
+	quoteClose   rune // closing quote expected, or 0 when not in a quote
+	quoteTok     int  // first token inside the open quote
 }
 
 // Tokenize splits text into tokens, appending to t.Tokens and t.Buf.
 // Offsets are relative to text plus base. Invalid UTF-8 bytes separate
 // words.
 func (t *Tokenizer) Tokenize(text string, base int) {
-	sentence := int32(0)
+	st := state{t: t, text: text, base: base}
 	if n := len(t.Tokens); n > 0 {
-		sentence = t.Tokens[n-1].Sentence
+		st.sentence = t.Tokens[n-1].Sentence + 1
 	}
-	pendingBreak := false
-	inWord := false
-	var cur Token
+	st.run()
+}
+
+func (st *state) newSentence() {
+	if st.pendingBreak {
+		st.sentence++
+		st.pendingBreak = false
+	}
+}
+
+// closeQuoteUnbalanced forgets a quote that never closed: its words are
+// not a quotation after all.
+func (st *state) dropOpenQuote() {
+	if st.quoteClose == 0 {
+		return
+	}
+	for k := st.quoteTok; k < len(st.t.Tokens); k++ {
+		st.t.Tokens[k].Flags &^= Quoted
+	}
+	st.quoteClose = 0
+}
+
+func (st *state) run() {
+	text := st.text
+	chunkStart := true
 	i := 0
 	for i < len(text) {
 		c := text[i]
-		var r rune
-		size := 1
-		if c < utf8.RuneSelf {
-			r = rune(c)
-		} else {
-			r, size = utf8.DecodeRuneInString(text[i:])
-		}
-		if IsWordRune(r) && !(r == utf8.RuneError && size == 1) {
-			if !inWord {
-				if pendingBreak {
-					sentence++
-					pendingBreak = false
-				}
-				inWord = true
-				cur = Token{Start: int32(i + base), FoldStart: int32(len(t.Buf)), Sentence: sentence, Kind: Word}
-			}
-			if unicode.IsLetter(r) {
-				cur.Letters++
-				if unicode.IsUpper(r) {
-					cur.Upper++
-				} else if unicode.IsLower(r) {
-					cur.Lower++
+		// ASCII word fast path.
+		if c < utf8.RuneSelf && asciiClass[c] != 0 {
+			if chunkStart {
+				chunkStart = false
+				if n := skipNonProse(text, i); n > 0 {
+					i = st.skipped(i, n)
+					chunkStart = true
+					continue
 				}
 			}
-			t.Buf = AppendFold(t.Buf, r)
-			i += size
-			cur.End = int32(i + base)
+			i = st.word(i, 0)
 			continue
 		}
-		if inWord && isIgnorable(r) && i+size < len(text) {
-			// A zero-width or bidi character inside a word does not split it.
-			nr, _ := utf8.DecodeRuneInString(text[i+size:])
-			if IsWordRune(nr) {
-				i += size
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		if isSpace(r) {
+			chunkStart = true
+			if r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029 || r == 0x85 {
+				st.pendingBreak = true
+				st.dropOpenQuote()
+			}
+			i += size
+			continue
+		}
+		if chunkStart {
+			chunkStart = false
+			if n := skipNonProse(text, i); n > 0 {
+				i = st.skipped(i, n)
+				chunkStart = true
 				continue
 			}
 		}
-		if inWord {
-			cur.FoldEnd = int32(len(t.Buf))
-			t.Tokens = append(t.Tokens, cur)
-			inWord = false
-		}
-		if IsEmoji(r) {
-			if pendingBreak {
-				sentence++
-				pendingBreak = false
+		if r != utf8.RuneError || size > 1 {
+			if IsWordRune(r) {
+				i = st.word(i, 0)
+				continue
 			}
-			tk := Token{Start: int32(i + base), FoldStart: int32(len(t.Buf)), Sentence: sentence, Kind: Emoji}
-			t.Buf = utf8.AppendRune(t.Buf, r)
-			i += size
-			// Absorb modifiers and joined emoji into the same token.
-			for i < len(text) {
-				nr, ns := utf8.DecodeRuneInString(text[i:])
-				if isEmojiExtender(nr) {
-					if nr == 0x200D && i+ns < len(text) {
-						jr, js := utf8.DecodeRuneInString(text[i+ns:])
-						if IsEmoji(jr) {
-							t.Buf = utf8.AppendRune(t.Buf, jr)
-							i += ns + js
-							continue
-						}
-					}
-					i += ns
-					continue
-				}
-				break
+			if IsEmoji(r) {
+				i = st.emoji(i)
+				continue
 			}
-			tk.End = int32(i + base)
-			tk.FoldEnd = int32(len(t.Buf))
-			t.Tokens = append(t.Tokens, tk)
-			continue
 		}
 		switch {
-		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
-			pendingBreak = true
+		case r == '#' && i+1 < len(text) && startsWord(text[i+1:]) && !prevIsWord(text, i):
+			i = st.word(i+1, Hashtag)
+			continue
+		case r == '@' && i+1 < len(text) && startsWord(text[i+1:]) && !prevIsWord(text, i):
+			// An @handle is a name, not prose.
+			j := i + 1
+			for j < len(text) {
+				nr, ns := utf8.DecodeRuneInString(text[j:])
+				if !IsWordRune(nr) && nr != '_' && !(nr == '.' && j+ns < len(text) && startsWord(text[j+ns:])) {
+					break
+				}
+				j += ns
+			}
+			i = j
+			continue
+		case r == '`':
+			if j := codeSpanEnd(text, i); j > 0 {
+				i = j
+				continue
+			}
 		case isSentenceEnd(r):
-			// Ends a sentence when what follows is a space, a closer or the end.
 			j := i + size
 			for j < len(text) {
 				nr, ns := utf8.DecodeRuneInString(text[j:])
 				if isSentenceEnd(nr) || isCloser(nr) {
+					if isQuoteRune(nr) {
+						break
+					}
 					j += ns
 					continue
 				}
 				break
 			}
 			if j >= len(text) {
-				pendingBreak = true
+				st.pendingBreak = true
 			} else {
 				nr, _ := utf8.DecodeRuneInString(text[j:])
-				if unicode.IsSpace(nr) || IsEmoji(nr) {
-					pendingBreak = true
+				if isSpace(nr) || IsEmoji(nr) || isQuoteRune(nr) {
+					st.pendingBreak = true
 				}
 			}
+		case isQuoteRune(r):
+			st.quote(r, i, size)
 		}
 		i += size
 	}
-	if inWord {
-		cur.FoldEnd = int32(len(t.Buf))
-		t.Tokens = append(t.Tokens, cur)
+	st.dropOpenQuote()
+}
+
+// skipped moves past a non-prose chunk of n bytes starting at i, keeping a
+// sentence end that closes it ("see https://x.org/a. Next").
+func (st *state) skipped(i, n int) int {
+	end := i + n
+	if last, _ := utf8.DecodeLastRuneInString(st.text[i:end]); isSentenceEnd(last) {
+		st.pendingBreak = true
 	}
+	return end
+}
+
+func isQuoteRune(r rune) bool {
+	switch r {
+	case '"', '\'', '“', '”', '‘', '’', '«', '»', '„', '‹', '›', '‚':
+		return true
+	}
+	return false
+}
+
+// quote updates the quotation state for a quote mark at i.
+func (st *state) quote(r rune, i, size int) {
+	text := st.text
+	prevWord := prevIsWord(text, i)
+	nextWord := i+size < len(text) && startsWord(text[i+size:])
+	open := func(closer rune) {
+		if st.quoteClose == 0 {
+			st.quoteClose = closer
+			st.quoteTok = len(st.t.Tokens)
+		}
+	}
+	closeIf := func(rs ...rune) bool {
+		for _, c := range rs {
+			if st.quoteClose == c {
+				st.quoteClose = 0
+				return true
+			}
+		}
+		return false
+	}
+	switch r {
+	case '"':
+		if !closeIf('"', '“', '”') {
+			open('"')
+		}
+	case '“':
+		if !closeIf('“') {
+			open('”')
+		}
+	case '”':
+		closeIf('”', '"', '“')
+	case '„':
+		open('“')
+	case '«':
+		open('»')
+	case '»':
+		closeIf('»')
+	case '‹':
+		open('›')
+	case '›':
+		closeIf('›')
+	case '‚':
+		open('‘')
+	case '‘':
+		if !closeIf('‘') && !prevWord {
+			open('’')
+		}
+	case '’', '\'':
+		// Between letters it is an apostrophe.
+		if prevWord && nextWord {
+			return
+		}
+		if st.quoteClose == '’' || st.quoteClose == '\'' {
+			if !nextWord {
+				st.quoteClose = 0
+			}
+			return
+		}
+		if r == '\'' && !prevWord && nextWord {
+			open('\'')
+		}
+	}
+}
+
+// word scans one word starting at i and returns the index after it.
+func (st *state) word(i int, flags Flags) int {
+	t, text := st.t, st.text
+	st.newSentence()
+	tk := Token{Start: int32(i + st.base), FoldStart: int32(len(t.Buf)), Sentence: st.sentence, Kind: Word, Flags: flags}
+	if flags&Hashtag != 0 {
+		tk.Start--
+		t.Buf = append(t.Buf, '#')
+	}
+	if st.quoteClose != 0 {
+		tk.Flags |= Quoted
+	}
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case 1:
+				tk.Letters++
+				tk.Lower++
+				t.Buf = append(t.Buf, c)
+				i++
+				continue
+			case 2:
+				tk.Letters++
+				tk.Upper++
+				t.Buf = append(t.Buf, c+'a'-'A')
+				i++
+				continue
+			case 3:
+				t.Buf = append(t.Buf, c)
+				i++
+				continue
+			}
+			break
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		if IsIgnorable(r) {
+			// A zero-width or bidi character inside a word does not split it.
+			if i+size < len(text) && startsWord(text[i+size:]) {
+				i += size
+				continue
+			}
+			break
+		}
+		if !IsWordRune(r) {
+			break
+		}
+		if unicode.IsLetter(r) {
+			tk.Letters++
+			if unicode.IsUpper(r) {
+				tk.Upper++
+			} else if unicode.IsLower(r) {
+				tk.Lower++
+			}
+		}
+		t.Buf = AppendFold(t.Buf, r)
+		i += size
+	}
+	tk.End = int32(i + st.base)
+	tk.FoldEnd = int32(len(t.Buf))
+	t.Tokens = append(t.Tokens, tk)
+	return i
+}
+
+// emoji scans one emoji with its modifiers and joined emoji.
+func (st *state) emoji(i int) int {
+	t, text := st.t, st.text
+	st.newSentence()
+	r, size := utf8.DecodeRuneInString(text[i:])
+	tk := Token{Start: int32(i + st.base), FoldStart: int32(len(t.Buf)), Sentence: st.sentence, Kind: Emoji}
+	if st.quoteClose != 0 {
+		tk.Flags |= Quoted
+	}
+	t.Buf = utf8.AppendRune(t.Buf, r)
+	i += size
+	for i < len(text) {
+		nr, ns := utf8.DecodeRuneInString(text[i:])
+		if !isEmojiExtender(nr) {
+			break
+		}
+		if nr == 0x200D && i+ns < len(text) {
+			jr, js := utf8.DecodeRuneInString(text[i+ns:])
+			if IsEmoji(jr) {
+				t.Buf = utf8.AppendRune(t.Buf, jr)
+				i += ns + js
+				continue
+			}
+		}
+		i += ns
+	}
+	tk.End = int32(i + st.base)
+	tk.FoldEnd = int32(len(t.Buf))
+	t.Tokens = append(t.Tokens, tk)
+	return i
+}
+
+func startsWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	if c < utf8.RuneSelf {
+		return asciiClass[c] != 0
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return !(r == utf8.RuneError && size == 1) && IsWordRune(r)
+}
+
+func prevIsWord(text string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, size := utf8.DecodeLastRuneInString(text[:i])
+	return !(r == utf8.RuneError && size == 1) && IsWordRune(r)
+}
+
+// codeSpanEnd returns the index after a code span starting with a
+// backtick at i: a ``` fence up to the next fence, or `code` up to the
+// next backtick on the same line. It returns 0 when there is no span.
+func codeSpanEnd(text string, i int) int {
+	if strings.HasPrefix(text[i:], "```") {
+		if j := strings.Index(text[i+3:], "```"); j >= 0 {
+			return i + 3 + j + 3
+		}
+		return 0
+	}
+	rest := text[i+1:]
+	nl := strings.IndexByte(rest, '\n')
+	if nl >= 0 {
+		rest = rest[:nl]
+	}
+	if j := strings.IndexByte(rest, '`'); j > 0 {
+		return i + 1 + j + 1
+	}
+	return 0
+}
+
+// skipNonProse returns the length of a URL, e-mail address or bare web
+// address starting at i (after optional opening punctuation), or 0.
+func skipNonProse(text string, i int) int {
+	end := i
+	for end < len(text) {
+		c := text[end]
+		if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+			break
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[end:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			end += size
+			continue
+		}
+		end++
+	}
+	chunk := text[i:end]
+	lead := 0
+	for lead < len(chunk) && strings.IndexByte("([<{\"'", chunk[lead]) >= 0 {
+		lead++
+	}
+	body := chunk[lead:]
+	if len(body) < 4 {
+		return 0
+	}
+	// Trailing punctuation belongs to the sentence, not to the address.
+	trail := len(body)
+	for trail > 0 && strings.IndexByte(".,;:!?)]}>\"'", body[trail-1]) >= 0 {
+		trail--
+	}
+	core := body[:trail]
+	lower := strings.ToLower(core)
+	switch {
+	case strings.Contains(lower, "://"), strings.HasPrefix(lower, "www."), strings.HasPrefix(lower, "mailto:"):
+	case isEmail(core):
+	case isBareDomainPath(lower):
+	default:
+		return 0
+	}
+	return lead + trail
+}
+
+func isEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return false
+	}
+	dot := strings.LastIndexByte(s, '.')
+	return dot > at+1 && dot < len(s)-1
+}
+
+// isBareDomainPath recognises "t.co/abc" and "example.com" style
+// addresses: a dotted host with a known top-level domain, or followed by
+// a path.
+func isBareDomainPath(s string) bool {
+	host := s
+	path := false
+	if j := strings.IndexByte(s, '/'); j > 0 {
+		host, path = s[:j], true
+	}
+	dot := strings.LastIndexByte(host, '.')
+	if dot <= 0 || dot == len(host)-1 {
+		return false
+	}
+	for k := 0; k < len(host); k++ {
+		c := host[k]
+		if !(c == '.' || c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	tld := host[dot+1:]
+	for _, c := range tld {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	if path {
+		return true
+	}
+	switch tld {
+	case "com", "org", "net", "io", "ai", "co", "es", "fr", "edu", "gov", "dev", "app", "ly", "me", "uk", "de", "info", "tv":
+		return true
+	}
+	return false
 }
 
 // Piece is one folded word or emoji of a phrase.

@@ -71,3 +71,48 @@ func TestWords(t *testing.T) {
 	assert.Equal(t, Piece{"changer", Word}, ps[1])
 	assert.Equal(t, Piece{"🧵", Emoji}, ps[2])
 }
+
+func TestContext(t *testing.T) {
+	tests := []struct {
+		name   string
+		text   string
+		folds  []string
+		quoted []bool
+	}{
+		{"url skipped", "see https://t.co/WvFVvEFrzY now", []string{"see", "now"}, nil},
+		{"bare url skipped", "at t.co/abc and bellard.org today", []string{"at", "and", "today"}, nil},
+		{"version is not a url", "v0.7.1 out", []string{"v0", "7", "1", "out"}, nil},
+		{"email skipped", "mail me@example.com please", []string{"mail", "please"}, nil},
+		{"handle skipped", "thanks @geoffreyhinton for it", []string{"thanks", "for", "it"}, nil},
+		{"hashtag kept with #", "so #TagAFriend now", []string{"so", "#tagafriend", "now"}, nil},
+		{"code span skipped", "run `changes everything` ok", []string{"run", "ok"}, nil},
+		{"fence skipped", "a ```x y``` b", []string{"a", "b"}, nil},
+		{"double quotes", `he said "two more weeks" again`, []string{"he", "said", "two", "more", "weeks", "again"}, []bool{false, false, true, true, true, false}},
+		{"curly quotes", "“game changer” indeed", []string{"game", "changer", "indeed"}, []bool{true, true, false}},
+		{"guillemets", "« ça change tout » dit-il", []string{"ca", "change", "tout", "dit", "il"}, []bool{true, true, true, false, false}},
+		{"apostrophe is not a quote", "it's fine", []string{"it", "s", "fine"}, []bool{false, false, false}},
+		{"single quotes", "the 'best ever' claim", []string{"the", "best", "ever", "claim"}, []bool{false, true, true, false}},
+		{"unclosed quote dropped", `a "b c`, []string{"a", "b", "c"}, []bool{false, false, false}},
+		{"quote ends at newline", "a \"b\nc\" d", []string{"a", "b", "c", "d"}, []bool{false, false, false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tk Tokenizer
+			tk.Tokenize(tt.text, 0)
+			var got []string
+			var q []bool
+			for i := range tk.Tokens {
+				got = append(got, string(tk.Fold(i)))
+				q = append(q, tk.Tokens[i].Flags&Quoted != 0)
+				tok := tk.Tokens[i]
+				if tok.Flags&Hashtag != 0 {
+					assert.Equal(t, byte('#'), tt.text[tok.Start])
+				}
+			}
+			assert.Equal(t, tt.folds, got)
+			if tt.quoted != nil {
+				assert.Equal(t, tt.quoted, q)
+			}
+		})
+	}
+}
