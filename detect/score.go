@@ -301,4 +301,3 @@ func kindName(k uint8) string {
 	}
 	return "phrase"
 }
-

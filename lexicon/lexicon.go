@@ -93,7 +93,7 @@ type Entry struct {
 	Negatable bool     // context (negation, quotation, hedges) reduces the match
 	// CrossSentences lets a phrase match across a sentence end.
 	CrossSentences bool
-	Examples  Examples
+	Examples       Examples
 
 	Pos Position // where the entry starts in its file
 }
