@@ -76,6 +76,7 @@ type Detector struct {
 	categories []string
 	matchers   []*matcher // one per stemmer group (language or "unstemmed")
 	exact      map[string]int32
+	exactPF    *prefilter
 	regexes    []regexRule
 	featRules  [numFeatures][]int32
 	pool       sync.Pool
@@ -101,7 +102,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	if err := lexicon.Validate(lexs...); err != nil {
 		errs = append(errs, lexicon.AsList(err)...)
 	}
-	d := &Detector{cfg: cfg, exact: map[string]int32{}}
+	d := &Detector{cfg: cfg, exact: map[string]int32{}, exactPF: newPrefilter(0)}
 	catIndex := map[string]int{}
 	for _, c := range lexicon.Categories() {
 		catIndex[c] = len(d.categories)
@@ -217,7 +218,16 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		groups[k].finish()
 		d.matchers = append(d.matchers, groups[k])
+	}
+	for _, r := range d.rules {
+		for _, um := range r.unless {
+			um.finish()
+		}
+	}
+	for w := range d.exact {
+		d.exactPF.add(w)
 	}
 	// Unless matchers share the exact-symbol table, so they must be
 	// registered for token lookups too.

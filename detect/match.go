@@ -18,6 +18,10 @@ type matcher struct {
 	stems map[string]int32    // stem -> symbol id
 	nodes []node
 	cross map[int32]bool // rules whose phrases may cross a sentence end
+	pf    *prefilter
+	// rootStem[s] is the child of the root for stem symbol s, or -1: the
+	// first step of every walk, as a slice lookup instead of a map lookup.
+	rootStem []int32
 }
 
 type gapEdge struct {
@@ -34,7 +38,7 @@ type node struct {
 }
 
 func newMatcher(lang string, stem func(string) string) *matcher {
-	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}}
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang))}
 	m.nodes = append(m.nodes, node{any: -1})
 	return m
 }
@@ -53,7 +57,21 @@ func (m *matcher) intern(s string) int32 {
 	}
 	id := int32(len(m.stems))
 	m.stems[s] = id
+	m.pf.add(s)
 	return id
+}
+
+// finish builds the lookup tables used at scoring time.
+func (m *matcher) finish() {
+	m.rootStem = make([]int32, len(m.stems))
+	for i := range m.rootStem {
+		m.rootStem[i] = -1
+	}
+	for k, c := range m.nodes[0].next {
+		if k&exactBit == 0 {
+			m.rootStem[k] = c
+		}
+	}
 }
 
 func (m *matcher) child(from int32, key int32) int32 {
@@ -161,9 +179,11 @@ const (
 // phrase (leftmost-longest), with every rule that accepts that span.
 func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) []cand {
 	w := walker{m: m, toks: toks, syms: syms, exact: exactSyms}
+	root := &m.nodes[0]
 	for i := range toks {
-		if syms[i] < 0 && exactSyms[i] < 0 {
-			continue
+		s, e := syms[i], exactSyms[i]
+		if (s < 0 || m.rootStem[s] < 0) && (e < 0 || root.next[e|exactBit] == 0) {
+			continue // no phrase starts with this word
 		}
 		w.best, w.bestNode, w.bestCrossed = -1, -1, false
 		w.sent = toks[i].Sentence

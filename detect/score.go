@@ -43,24 +43,38 @@ func newScratch(d *Detector) any {
 	return &scratch{syms: make([][]int32, len(d.matchers)), cache: map[string]int32{}}
 }
 
-// lookup fills s.syms and s.exact for every token.
+// lookup fills s.syms and s.exact for every token. A word that no
+// prefilter admits is skipped without hashing or stemming; the others are
+// looked up in the per-goroutine cache, and stemmed only on a miss.
 func (d *Detector) lookup(s *scratch) {
 	n := len(s.tok.Tokens)
 	nm := len(d.matchers)
+	stride := nm + 1
 	s.exact = grow(s.exact, n)
 	for k := range d.matchers {
 		s.syms[k] = grow(s.syms[k], n)
 	}
 	for i := 0; i < n; i++ {
 		f := s.tok.Fold(i)
-		if id, ok := d.exact[string(f)]; ok {
-			s.exact[i] = id
-		} else {
+		pass := uint32(0)
+		for k, m := range d.matchers {
+			if m.pf.pass(f) {
+				pass |= 1 << k
+			}
+		}
+		exactPass := d.exactPF.pass(f)
+		if pass == 0 && !exactPass {
 			s.exact[i] = -1
+			for k := 0; k < nm; k++ {
+				s.syms[k][i] = -1
+			}
+			continue
 		}
 		if off, ok := s.cache[string(f)]; ok {
+			v := s.cacheVal[off : int(off)+stride]
+			s.exact[i] = v[0]
 			for k := 0; k < nm; k++ {
-				s.syms[k][i] = s.cacheVal[int(off)+k]
+				s.syms[k][i] = v[k+1]
 			}
 			continue
 		}
@@ -70,15 +84,23 @@ func (d *Detector) lookup(s *scratch) {
 		}
 		off := int32(len(s.cacheVal))
 		word := string(f)
+		id, ok := d.exact[word]
+		if !ok {
+			id = -1
+		}
+		s.exact[i] = id
+		s.cacheVal = append(s.cacheVal, id)
 		emoji := s.tok.Tokens[i].Kind == token.Emoji
 		for k, m := range d.matchers {
-			st := word
-			if m.stem != nil && !emoji {
-				st = m.stem(word)
-			}
-			id, ok := m.stems[st]
-			if !ok {
-				id = -1
+			id := int32(-1)
+			if pass&(1<<k) != 0 {
+				st := word
+				if m.stem != nil && !emoji {
+					st = m.stem(word)
+				}
+				if v, ok := m.stems[st]; ok {
+					id = v
+				}
 			}
 			s.syms[k][i] = id
 			s.cacheVal = append(s.cacheVal, id)

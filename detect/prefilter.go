@@ -1,0 +1,85 @@
+package detect
+
+// A prefilter answers, without stemming, "can this folded word possibly
+// stem to one of the lexicon's stems?". It may say yes wrongly (then the
+// word is stemmed and looked up for nothing) but never no wrongly: that is
+// checked against real text by TestPrefilterNoFalseNegatives.
+//
+// Snowball stemmers only rewrite the end of a word: a stem S of a word W
+// agrees with W on all but its last few letters (English "happi" from
+// "happy", "hope" from "hoping", Spanish "eficient" from "eficiencia").
+// So W can only stem to S if W starts with core(S) = S minus its last
+// `slack` bytes (never fewer than one). The prefilter records the 1-, 2-,
+// 3- and 4-byte prefixes of every core in a small bit set; a word passes if
+// one of its own prefixes of those lengths is a whole core (cores of 1-3
+// bytes) or the first 4 bytes of a core.
+
+const prefilterBits = 1 << 18
+
+type prefilter struct {
+	slack int
+	bits  []uint64
+}
+
+func newPrefilter(slack int) *prefilter {
+	return &prefilter{slack: slack, bits: make([]uint64, prefilterBits/64)}
+}
+
+// slackFor returns how many trailing bytes of a stem may differ from the
+// word it came from, per language. Unstemmed groups compare whole words.
+func slackFor(lang string) int {
+	switch lang {
+	case "":
+		return 0
+	case "en":
+		return 2
+	}
+	return 3
+}
+
+// pfKey hashes the first n bytes of b; short cores (whole cores of 1-3
+// bytes) and 4-byte prefixes of longer cores use different tags.
+func pfKey(short bool, n int, b []byte) uint32 {
+	k := uint32(n) * 0x9E3779B1
+	if short {
+		k ^= 0x5bd1e995
+	}
+	for i := 0; i < n; i++ {
+		k = (k ^ uint32(b[i])) * 0x01000193
+	}
+	return (k ^ k>>15) & (prefilterBits - 1)
+}
+
+func (p *prefilter) set(k uint32) { p.bits[k>>6] |= 1 << (k & 63) }
+
+func (p *prefilter) has(k uint32) bool { return p.bits[k>>6]&(1<<(k&63)) != 0 }
+
+// add records a stem (or, for the unstemmed group, a whole word).
+func (p *prefilter) add(stem string) {
+	n := len(stem) - p.slack
+	if n < 1 {
+		n = 1
+	}
+	if n > len(stem) {
+		n = len(stem)
+	}
+	if n == 0 {
+		return
+	}
+	b := []byte(stem[:n])
+	if n < 4 {
+		p.set(pfKey(true, n, b)) // a whole short core
+		return
+	}
+	p.set(pfKey(false, 4, b))
+}
+
+// pass reports whether the folded word w may stem to a recorded stem.
+func (p *prefilter) pass(w []byte) bool {
+	for n := 1; n <= 3 && n <= len(w); n++ {
+		if p.has(pfKey(true, n, w)) {
+			return true
+		}
+	}
+	return len(w) >= 4 && p.has(pfKey(false, 4, w))
+}
