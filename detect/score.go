@@ -24,6 +24,20 @@ const ReferenceWords = 40
 // whatever the length of the text.
 const SignatureWeight = 2.0
 
+// MaxInputBytes is the largest text Score accepts in one call; score
+// longer documents with ScoreReader, which works in bounded memory.
+const MaxInputBytes = 32 << 20
+
+// InputError reports a text too large for one Score call.
+type InputError struct {
+	Size int // bytes given
+}
+
+// Error says what was wrong and what to do.
+func (e *InputError) Error() string {
+	return "input is " + itoa(e.Size) + " bytes; Score accepts at most " + itoa(MaxInputBytes) + ": use ScoreReader for long documents"
+}
+
 // maxCacheWords bounds the per-goroutine cache of word stems.
 const maxCacheWords = 1 << 16
 
@@ -132,8 +146,22 @@ func (d *Detector) Score(text string) (Report, error) {
 // ScoreTo is Score writing into r, reusing r's slices so that scoring many
 // texts in a loop allocates little. r is overwritten completely.
 func (d *Detector) ScoreTo(r *Report, text string) error {
+	r.Matches = r.Matches[:0]
+	if len(text) > MaxInputBytes {
+		d.finalize(r, 0)
+		return &InputError{Size: len(text)}
+	}
 	s := d.pool.Get().(*scratch)
 	defer d.pool.Put(s)
+	words, errs := d.analyze(s, text, &r.Matches)
+	d.finalize(r, words)
+	return joinErrors(errs)
+}
+
+// analyze finds every match in text and appends it to out with its
+// context factor applied (contribution = weight × context factor); it
+// returns the number of words. finalize applies repeats and length.
+func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error) {
 	s.tok.Reset()
 	s.tok.Tokenize(text, 0)
 	d.lookup(s)
@@ -146,8 +174,31 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 	s.cands, errs = d.runRegexes(s, text, s.cands)
 	s.cands = d.features(s, text, s.cands)
 	sel := d.selectCands(s.cands)
-	d.buildReport(r, s, text, sel)
-	return joinErrors(errs)
+	words := 0
+	for i := range toks {
+		if toks[i].Kind == token.Word {
+			words++
+		}
+	}
+	for _, c := range sel {
+		ru := &d.rules[c.rule]
+		m := Match{
+			Rule: ru.ID, Category: ru.Category, Lang: ru.Lang,
+			Start: int(c.start), End: int(c.end), Text: text[c.start:c.end],
+			Message: ru.Message, Source: ru.Source, Weight: ru.Weight,
+			Kind: kindName(c.kind),
+		}
+		if c.tokA >= 0 {
+			m.Sentence = s.sentenceSpan(int(c.tokA))
+		} else {
+			m.Sentence = s.sentenceAt(int(c.start), text)
+		}
+		factor, note := d.context(s, text, ru, c)
+		m.Note = note
+		m.Contribution = ru.Weight * factor
+		*out = append(*out, m)
+	}
+	return words, errs
 }
 
 // selectCands keeps, per category, the leftmost-longest phrase matches
@@ -211,22 +262,14 @@ func (d *Detector) selectCands(cs []cand) []cand {
 	return out
 }
 
-// buildReport turns selected candidates into matches with contributions
-// and computes the scores.
-func (d *Detector) buildReport(r *Report, s *scratch, text string, sel []cand) {
+// finalize applies repeat decay and length scaling to the matches of r
+// (in text order), and computes the totals and scores.
+func (d *Detector) finalize(r *Report, words int) {
 	r.Threshold = d.cfg.threshold
 	r.Points = 0
 	r.Score = 0
 	r.Flagged = false
-	toks := s.tok.Tokens
-	words := 0
-	for i := range toks {
-		if toks[i].Kind == token.Word {
-			words++
-		}
-	}
 	r.Words = words
-	r.Matches = r.Matches[:0]
 	if cap(r.Categories) < len(d.categories) {
 		r.Categories = make([]CategoryScore, len(d.categories))
 	}
@@ -234,45 +277,48 @@ func (d *Detector) buildReport(r *Report, s *scratch, text string, sel []cand) {
 	for i, c := range d.categories {
 		r.Categories[i] = CategoryScore{Category: c}
 	}
-	if len(sel) == 0 {
+	if len(r.Matches) == 0 {
 		return
 	}
-	lf := lengthFactor(words)
-	var hits map[int32]int
-	for _, c := range sel {
-		ru := &d.rules[c.rule]
-		m := Match{
-			Rule: ru.ID, Category: ru.Category, Lang: ru.Lang,
-			Start: int(c.start), End: int(c.end), Text: text[c.start:c.end],
-			Message: ru.Message, Source: ru.Source, Weight: ru.Weight,
-			Kind: kindName(c.kind),
-		}
-		if c.tokA >= 0 {
-			m.Sentence = s.sentenceSpan(int(c.tokA))
-		} else {
-			m.Sentence = s.sentenceAt(int(c.start), text)
-		}
-		factor, note := d.context(s, text, ru, c)
-		if factor > 0 {
-			if hits == nil {
-				hits = map[int32]int{}
+	catIndex := func(name string) int {
+		for i, c := range d.categories {
+			if c == name {
+				return i
 			}
-			k := hits[c.rule]
-			hits[c.rule] = k + 1
+		}
+		return 0
+	}
+	lf := lengthFactor(words)
+	var hits map[string]int
+	if len(r.Matches) > 16 {
+		hits = map[string]int{}
+	}
+	for i := range r.Matches {
+		m := &r.Matches[i]
+		if m.Contribution > 0 {
+			var k int
+			if hits != nil {
+				k = hits[m.Rule]
+				hits[m.Rule] = k + 1
+			} else {
+				for j := 0; j < i; j++ {
+					if r.Matches[j].Rule == m.Rule && r.Matches[j].Contribution > 0 {
+						k++
+					}
+				}
+			}
 			if k > 0 {
 				rep := math.Pow(RepeatDecay, float64(k))
-				factor *= rep
-				note = addNote(note, "repeat "+itoa(k+1)+" of this rule (x"+ftoa(rep)+")")
+				m.Contribution *= rep
+				m.Note = addNote(m.Note, "repeat "+itoa(k+1)+" of this rule (x"+ftoa(rep)+")")
 			}
-			if lf < 1 && ru.Weight < SignatureWeight {
-				factor *= lf
-				note = addNote(note, "long text: "+itoa(words)+" words (x"+ftoa(lf)+")")
+			if lf < 1 && m.Weight < SignatureWeight {
+				m.Contribution *= lf
+				m.Note = addNote(m.Note, "long text: "+itoa(words)+" words (x"+ftoa(lf)+")")
 			}
 		}
-		m.Note = note
-		m.Contribution = ru.Weight * factor
-		r.Matches = append(r.Matches, m)
-		r.Categories[ru.cat].Points += m.Contribution
+		ci := catIndex(m.Category)
+		r.Categories[ci].Points += m.Contribution
 		r.Points += m.Contribution
 	}
 	for i := range r.Categories {
