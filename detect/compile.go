@@ -78,6 +78,8 @@ type Detector struct {
 	exact      map[string]int32
 	exactPF    *prefilter
 	regexes    []regexRule
+	ac         *acMatcher // finds the required literals of all regexes
+	anySymbols bool       // some regex requires a \p{So} symbol
 	featRules  [numFeatures][]int32
 	pool       sync.Pool
 }
@@ -180,7 +182,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 						continue
 					}
 					re.MatchTimeout = cfg.regexTimeout
-					d.regexes = append(d.regexes, regexRule{rule: idx, re: re})
+					lits, windowed := regexLiterals(src, e.MatchCase)
+					d.regexes = append(d.regexes, regexRule{rule: idx, re: re, lits: lits, windowed: windowed})
 					r.Patterns = append(r.Patterns, "/"+src+"/")
 				}
 			}
@@ -228,6 +231,20 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	for w := range d.exact {
 		d.exactPF.add(w)
+	}
+	lits := map[string][]int32{}
+	for i, rr := range d.regexes {
+		for _, l := range rr.lits {
+			if l == emojiLiteral {
+				d.regexes[i].symbols = true
+				d.anySymbols = true
+				continue
+			}
+			lits[l] = append(lits[l], int32(i))
+		}
+	}
+	if len(lits) > 0 {
+		d.ac = buildAC(lits)
 	}
 	// Unless matchers share the exact-symbol table, so they must be
 	// registered for token lookups too.

@@ -3,6 +3,8 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
@@ -13,8 +15,11 @@ import (
 // from rune index to byte offset, and every match is converted through it.
 
 type regexRule struct {
-	rule int32
-	re   *regexp2.Regexp
+	rule     int32
+	re       *regexp2.Regexp
+	lits     literalSet // required literals; nil runs on the whole text
+	windowed bool       // may run on windows around its literals
+	symbols  bool       // one of its literals is "any \p{So} symbol"
 }
 
 // RuleError reports a rule that could not finish on a text, such as a
@@ -47,28 +52,101 @@ func (s *scratch) decodeRunes(text string) {
 }
 
 // runRegexes appends regex candidates and returns errors for rules that
-// timed out.
+// timed out. Each regex runs only on the windows around its required
+// literals (see regexfilter.go), or on the whole text when it has none.
 func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []error) {
 	if len(d.regexes) == 0 || len(text) == 0 {
 		return out, nil
 	}
+	if cap(s.regWin) < len(d.regexes) {
+		s.regWin = make([][]window, len(d.regexes))
+	}
+	s.regWin = s.regWin[:len(d.regexes)]
+	any := false
+	for i := range d.regexes {
+		s.regWin[i] = s.regWin[i][:0]
+		if d.regexes[i].lits == nil {
+			s.regWin[i] = append(s.regWin[i], window{0, len(text)})
+			any = true
+		}
+	}
+	addHit := func(a, b int, ri int32) {
+		rr := &d.regexes[ri]
+		ws := s.regWin[ri]
+		if !rr.windowed {
+			if len(ws) == 0 {
+				s.regWin[ri] = append(ws, window{0, len(text)})
+			}
+			return
+		}
+		w := windowAround(text, a, b)
+		if n := len(ws); n > 0 && w.start <= ws[n-1].end {
+			if w.end > ws[n-1].end {
+				ws[n-1].end = w.end
+			}
+			if w.start < ws[n-1].start {
+				ws[n-1].start = w.start
+			}
+			return
+		}
+		s.regWin[ri] = append(ws, w)
+	}
+	if d.anySymbols {
+		for i := 0; i < len(text); {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.Is(unicode.So, r) {
+				for ri := range d.regexes {
+					if d.regexes[ri].symbols {
+						addHit(i, i+size, int32(ri))
+					}
+				}
+			}
+			i += size
+		}
+	}
+	if d.ac != nil {
+		d.ac.scan(text, addHit)
+	}
+	for i := range s.regWin {
+		if len(s.regWin[i]) > 0 {
+			any = true
+		}
+	}
+	if !any {
+		return out, nil
+	}
 	s.decodeRunes(text)
 	var errs []error
-	for _, rr := range d.regexes {
-		err := rr.re.FindRunesMatches(s.runes, 0, func(v regexp2.MatchView) bool {
-			idx, n, ok := v.GroupRange(0)
-			if !ok || n == 0 {
+	for i := range d.regexes {
+		rr := &d.regexes[i]
+		for _, w := range s.regWin[i] {
+			ra, rb := s.runeIndex(w.start), s.runeIndex(w.end)
+			err := rr.re.FindRunesMatches(s.runes[:rb], ra, func(v regexp2.MatchView) bool {
+				idx, n, ok := v.GroupRange(0)
+				if !ok || n == 0 {
+					return true
+				}
+				out = append(out, cand{start: s.runeByte[idx], end: s.runeByte[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex})
 				return true
+			})
+			if err != nil {
+				if errors.Is(err, regexp2.ErrBacktrackingStackLimit) {
+					err = errors.New("regex exceeded its backtracking limit")
+				}
+				errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
+				break
 			}
-			out = append(out, cand{start: s.runeByte[idx], end: s.runeByte[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex})
-			return true
-		})
-		if err != nil {
-			if errors.Is(err, regexp2.ErrBacktrackingStackLimit) {
-				err = errors.New("regex exceeded its backtracking limit")
-			}
-			errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
 		}
 	}
 	return out, errs
+}
+
+// runeIndex converts a byte offset on a rune boundary to a rune index.
+func (s *scratch) runeIndex(b int) int {
+	return sort.Search(len(s.runeByte), func(i int) bool { return int(s.runeByte[i]) >= b })
 }

@@ -51,6 +51,7 @@ type scratch struct {
 	cands    []cand
 	runes    []rune
 	runeByte []int32
+	regWin   [][]window
 }
 
 func newScratch(d *Detector) any {

@@ -1,0 +1,545 @@
+package detect
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dlclark/regexp2/v2/syntax"
+)
+
+// Regex prefiltering. At compile time each regex is analysed for a set of
+// literals one of which every match must contain ("comment" or "type" in
+// `\b(?:comment|type)\s+...`). At scoring time one Aho-Corasick pass over
+// the text finds where those literals occur, and each regex runs only on
+// the lines around its literals. A regex with no usable literal runs on
+// the whole text. The prefilter may send a regex to text where it then
+// finds nothing, never the reverse: windows extend regexFilterReach bytes
+// either side of a literal, to whole lines, so any match of a pattern that
+// stays within that distance of its literal is found.
+
+const (
+	maxLiteralSet    = 256 // largest literal set kept
+	maxLiteralLen    = 32  // literals are cut to this many bytes
+	regexFilterReach = 512 // bytes searched either side of a literal
+)
+
+// literalSet is a set of strings; nil means "no constraint known".
+type literalSet []string
+
+func (s literalSet) quality() int {
+	if len(s) == 0 {
+		return 0
+	}
+	q := 1 << 30
+	for _, x := range s {
+		n := len(x)
+		if x == emojiLiteral {
+			n = 3 // emoji are rare in prose: as selective as a 3-byte literal
+		}
+		if n < q {
+			q = n
+		}
+	}
+	return q
+}
+
+// better reports whether a is a more selective requirement than b.
+func better(a, b literalSet) bool {
+	if b == nil {
+		return a != nil
+	}
+	if a == nil {
+		return false
+	}
+	qa, qb := a.quality(), b.quality()
+	if qa != qb {
+		return qa > qb
+	}
+	return len(a) < len(b)
+}
+
+// asciiLower lowercases ASCII letters only, keeping byte offsets: the
+// prefilter searches text lowered the same way.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// regexLiterals returns the required literal set of a regex, and whether
+// the regex may be run on windows (false when it tests the end of the
+// whole text, which a window would fake).
+func regexLiterals(src string, matchCase bool) (literalSet, bool) {
+	opts := syntax.RegexOptions(0)
+	if !matchCase {
+		opts = syntax.IgnoreCase
+	}
+	tree, err := syntax.Parse(src, syntax.ParseOptions{RegexOptions: opts})
+	if err != nil || tree == nil || tree.Root == nil {
+		return nil, false
+	}
+	if endsText(tree.Root) {
+		return nil, false
+	}
+	req := required(tree.Root)
+	if req == nil {
+		return nil, true
+	}
+	if !usable(req) {
+		return nil, true
+	}
+	return req, true
+}
+
+// endsText reports nodes that assert the end of the whole input.
+func endsText(n *syntax.RegexNode) bool {
+	switch n.T {
+	case syntax.NtEnd, syntax.NtEndZ:
+		return true
+	case syntax.NtEol:
+		if n.Options&syntax.Multiline == 0 {
+			return true
+		}
+	}
+	for _, c := range n.Children {
+		if endsText(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// usable reports whether a literal set is selective enough to be worth
+// searching for: no empty literal, and no single letter, digit or space.
+func usable(s literalSet) bool {
+	if len(s) == 0 {
+		return false
+	}
+	for _, x := range s {
+		if x == "" {
+			return false
+		}
+		if x == emojiLiteral {
+			continue
+		}
+		if r, n := utf8.DecodeRuneInString(x); n == len(x) && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// emojiLiteral stands for "any symbol of category So" (emoji and other
+// pictographs) in a literal set; the scanner finds those runes directly.
+const emojiLiteral = "\x00So"
+
+// isSymbolClass reports a class that is exactly \p{So}.
+func isSymbolClass(cs *syntax.CharSet) bool {
+	return cs != nil && !cs.IsNegated() && cs.String() == `[\p{So}]`
+}
+
+// setMembers lists the members of a simple character class such as
+// [Cc], [!¡] or [Ssſ]; ok is false for anything with ranges, categories
+// or negation.
+func setMembers(cs *syntax.CharSet) ([]string, bool) {
+	if cs == nil || cs.IsNegated() || cs.HasSubtraction() {
+		return nil, false
+	}
+	str := cs.String()
+	if len(str) < 3 || str[0] != '[' || str[len(str)-1] != ']' {
+		return nil, false
+	}
+	inner := []rune(str[1 : len(str)-1])
+	seen := map[string]bool{}
+	var out []string
+	var members []rune
+	for i := 0; i < len(inner); i++ {
+		r := inner[i]
+		switch {
+		case r == '\\':
+			if i+1 >= len(inner) || unicode.IsLetter(inner[i+1]) || unicode.IsDigit(inner[i+1]) {
+				return nil, false // \w, \p{..}, \d, \s: a category
+			}
+			i++
+			r = inner[i]
+		case r == '-' && i > 0:
+			return nil, false // a range
+		case r == '^' && i == 0:
+			return nil, false
+		}
+		if r == 'ſ' || r == 'K' {
+			// Case-insensitive matching folds the long s and the Kelvin
+			// sign into s and k; no real text spells words with them, and
+			// keeping them would multiply every literal set. The
+			// prefilter does not look for them.
+			continue
+		}
+		members = append(members, r)
+		s := asciiLower(string(r))
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, r := range members {
+		if !cs.CharIn(r) {
+			return nil, false
+		}
+	}
+	if len(out) == 0 || len(out) > 8 {
+		return nil, false
+	}
+	return out, true
+}
+
+// charLits is the literal set of one character, or nil if it is a letter
+// whose case the ASCII lowering cannot cover.
+func charLits(r rune, ignoreCase bool) literalSet {
+	if ignoreCase && r >= utf8.RuneSelf && unicode.IsLetter(r) && unicode.SimpleFold(r) != r {
+		return nil
+	}
+	return literalSet{asciiLower(string(r))}
+}
+
+// exact returns every string n can match, when that set is small and
+// finite; zero-width assertions match the empty string.
+func exact(n *syntax.RegexNode) literalSet {
+	ic := n.Options&syntax.IgnoreCase != 0
+	switch n.T {
+	case syntax.NtOne:
+		return charLits(n.Ch, ic)
+	case syntax.NtMulti:
+		out := literalSet{""}
+		for _, r := range n.Str {
+			out = cross(out, charLits(r, ic))
+			if out == nil {
+				return nil
+			}
+		}
+		return out
+	case syntax.NtSet:
+		m, ok := setMembers(n.Set)
+		if !ok {
+			return nil
+		}
+		return m
+	case syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
+		if n.M != n.N || n.M > 4 {
+			return nil
+		}
+		return repeatLits(charLits(n.Ch, ic), n.M)
+	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		if n.M != n.N || n.M > 4 {
+			return nil
+		}
+		m, ok := setMembers(n.Set)
+		if !ok {
+			return nil
+		}
+		return repeatLits(m, n.M)
+	case syntax.NtBol, syntax.NtBoundary, syntax.NtNonboundary, syntax.NtBeginning, syntax.NtStart,
+		syntax.NtECMABoundary, syntax.NtNonECMABoundary, syntax.NtEmpty, syntax.NtPosLook, syntax.NtNegLook,
+		syntax.NtUpdateBumpalong:
+		return literalSet{""}
+	case syntax.NtConcatenate:
+		out := literalSet{""}
+		for _, c := range n.Children {
+			out = cross(out, exact(c))
+			if out == nil {
+				return nil
+			}
+		}
+		return out
+	case syntax.NtAlternate:
+		var out literalSet
+		for _, c := range n.Children {
+			e := exact(c)
+			if e == nil {
+				return nil
+			}
+			out = union(out, e)
+			if out == nil {
+				return nil
+			}
+		}
+		return out
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		if len(n.Children) == 1 {
+			return exact(n.Children[0])
+		}
+	case syntax.NtLoop, syntax.NtLazyloop:
+		if len(n.Children) == 1 && n.M == n.N && n.M >= 0 && n.M <= 4 {
+			return repeatLits(exact(n.Children[0]), n.M)
+		}
+	}
+	return nil
+}
+
+// required returns a set of literals one of which every match of n
+// contains, or nil when none is known.
+func required(n *syntax.RegexNode) literalSet {
+	if e := exact(n); e != nil {
+		for _, s := range e {
+			if s == "" {
+				return nil // may match without consuming a literal
+			}
+		}
+		return e
+	}
+	switch n.T {
+	case syntax.NtConcatenate:
+		var best literalSet
+		run := literalSet{""}
+		flush := func() {
+			if nonEmpty(run) && better(run, best) {
+				best = run
+			}
+			run = literalSet{""}
+		}
+		for _, c := range n.Children {
+			if e := exact(c); e != nil {
+				if next := cross(run, e); next != nil {
+					run = next
+					continue
+				}
+				flush()
+				run = e
+				continue
+			}
+			flush()
+			if r := required(c); better(r, best) {
+				best = r
+			}
+		}
+		flush()
+		return best
+	case syntax.NtAlternate:
+		var out literalSet
+		for _, c := range n.Children {
+			r := required(c)
+			if r == nil {
+				return nil
+			}
+			out = union(out, r)
+			if out == nil {
+				return nil
+			}
+		}
+		return out
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		if len(n.Children) == 1 {
+			return required(n.Children[0])
+		}
+	case syntax.NtLoop, syntax.NtLazyloop:
+		if len(n.Children) == 1 && n.M >= 1 {
+			return required(n.Children[0])
+		}
+	case syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
+		if n.M >= 1 {
+			return charLits(n.Ch, n.Options&syntax.IgnoreCase != 0)
+		}
+	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		if n.M >= 1 {
+			if m, ok := setMembers(n.Set); ok {
+				return m
+			}
+			if isSymbolClass(n.Set) {
+				return literalSet{emojiLiteral}
+			}
+		}
+	case syntax.NtSet:
+		if isSymbolClass(n.Set) {
+			return literalSet{emojiLiteral}
+		}
+	}
+	return nil
+}
+
+func nonEmpty(s literalSet) bool {
+	if s == nil {
+		return false
+	}
+	for _, x := range s {
+		if x == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func cross(a, b literalSet) literalSet {
+	if a == nil || b == nil || len(a)*len(b) > maxLiteralSet {
+		return nil
+	}
+	out := make(literalSet, 0, len(a)*len(b))
+	seen := map[string]bool{}
+	for _, x := range a {
+		for _, y := range b {
+			s := x + y
+			if len(s) > maxLiteralLen {
+				return nil
+			}
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func union(a, b literalSet) literalSet {
+	seen := map[string]bool{}
+	var out literalSet
+	for _, s := range append(append(literalSet{}, a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	if len(out) > maxLiteralSet {
+		return nil
+	}
+	sort.Strings(out)
+	return out
+}
+
+func repeatLits(s literalSet, n int) literalSet {
+	out := literalSet{""}
+	for i := 0; i < n; i++ {
+		out = cross(out, s)
+	}
+	return out
+}
+
+// acMatcher is an Aho-Corasick automaton over ASCII-lowered bytes.
+type acMatcher struct {
+	class  [256]uint8 // byte -> class; 0 for bytes in no literal
+	nclass int
+	delta  []int32   // state*nclass + class -> next state
+	out    [][]acOut // state -> literals ending here (including via fail links)
+}
+
+type acOut struct {
+	length int32
+	regex  int32
+}
+
+func buildAC(lits map[string][]int32) *acMatcher {
+	ac := &acMatcher{nclass: 1}
+	for l := range lits {
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if ac.class[c] == 0 {
+				ac.class[c] = uint8(ac.nclass)
+				ac.nclass++
+				if 'a' <= c && c <= 'z' {
+					ac.class[c-'a'+'A'] = ac.class[c]
+				}
+			}
+		}
+	}
+	type tnode struct {
+		next map[uint8]int32
+		out  []acOut
+	}
+	nodes := []tnode{{next: map[uint8]int32{}}}
+	keys := make([]string, 0, len(lits))
+	for l := range lits {
+		keys = append(keys, l)
+	}
+	sort.Strings(keys)
+	for _, l := range keys {
+		cur := int32(0)
+		for i := 0; i < len(l); i++ {
+			c := ac.class[l[i]]
+			nx, ok := nodes[cur].next[c]
+			if !ok {
+				nx = int32(len(nodes))
+				nodes = append(nodes, tnode{next: map[uint8]int32{}})
+				nodes[cur].next[c] = nx
+			}
+			cur = nx
+		}
+		for _, r := range lits[l] {
+			nodes[cur].out = append(nodes[cur].out, acOut{length: int32(len(l)), regex: r})
+		}
+	}
+	n := len(nodes)
+	ac.delta = make([]int32, n*ac.nclass)
+	ac.out = make([][]acOut, n)
+	fail := make([]int32, n)
+	// Breadth-first: fill transitions with failure links folded in.
+	queue := []int32{}
+	for c := 1; c < ac.nclass; c++ {
+		if nx, ok := nodes[0].next[uint8(c)]; ok {
+			ac.delta[c] = nx
+			fail[nx] = 0
+			queue = append(queue, nx)
+		}
+	}
+	ac.out[0] = nodes[0].out
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		ac.out[s] = append(append([]acOut{}, nodes[s].out...), ac.out[fail[s]]...)
+		for c := 1; c < ac.nclass; c++ {
+			if nx, ok := nodes[s].next[uint8(c)]; ok {
+				ac.delta[int(s)*ac.nclass+c] = nx
+				fail[nx] = ac.delta[int(fail[s])*ac.nclass+c]
+				queue = append(queue, nx)
+			} else {
+				ac.delta[int(s)*ac.nclass+c] = ac.delta[int(fail[s])*ac.nclass+c]
+			}
+		}
+	}
+	return ac
+}
+
+// scan calls hit for every occurrence of a literal: its byte span and
+// the regex it belongs to.
+func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32)) {
+	state := int32(0)
+	nc := ac.nclass
+	for i := 0; i < len(text); i++ {
+		state = ac.delta[int(state)*nc+int(ac.class[text[i]])]
+		if outs := ac.out[state]; len(outs) > 0 {
+			for _, o := range outs {
+				hit(i+1-int(o.length), i+1, o.regex)
+			}
+		}
+	}
+}
+
+// window is a byte range of the text a regex must search.
+type window struct{ start, end int }
+
+// windowAround returns the lines within regexFilterReach bytes of a
+// literal occurrence.
+func windowAround(text string, start, end int) window {
+	a := start - regexFilterReach
+	if a < 0 {
+		a = 0
+	}
+	if i := strings.LastIndexByte(text[:a], '\n'); i >= 0 {
+		a = i + 1
+	} else {
+		a = 0
+	}
+	b := end + regexFilterReach
+	if b > len(text) {
+		b = len(text)
+	}
+	if i := strings.IndexByte(text[b:], '\n'); i >= 0 {
+		b += i
+	} else {
+		b = len(text)
+	}
+	return window{a, b}
+}

@@ -1,0 +1,104 @@
+package detect
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/dlclark/regexp2/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/redflag-go/redflag/lexicon"
+)
+
+func TestRegexLiterals(t *testing.T) {
+	tests := []struct {
+		re       string
+		want     literalSet
+		windowed bool
+	}{
+		{`[!¡]{3,}`, literalSet{"!", "¡"}, true},
+		{`\b(?:comment|type)\s+\w`, literalSet{"comment", "type"}, true},
+		{`(?<![\w])#?(?:l4l|f4f)\b`, literalSet{"f4f", "l4l"}, true},
+		{`\bdoi:\s*10\.\d{1,3}/`, literalSet{"doi:"}, true},
+		{`\d+ (things|cosas)$`, nil, false},
+		{`(?m)^\s*thoughts\?\s*$`, literalSet{"thoughts?"}, true},
+		{`\w+`, nil, true},
+		{`a|\w+`, nil, true},
+		{`(?-i)según los`, literalSet{"según los"}, true},
+		{`x[ÚU]`, literalSet{"xu", "xÚ", "xú"}, true},
+		{`x?y?`, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.re, func(t *testing.T) {
+			got, windowed := regexLiterals(tt.re, false)
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.windowed, windowed)
+		})
+	}
+}
+
+// TestRegexPrefilterExact runs every built-in regex (and a few tricky
+// ones) over the seed posts, the labeled texts and every lexicon example,
+// with and without the prefilter, and requires the same matches.
+func TestRegexPrefilterExact(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	extra := &lexicon.Lexicon{Name: "extra", Entries: []lexicon.Entry{{
+		ID: "x.en.tricky", Category: "hype", Lang: "en", Weight: 1, Message: "m", Source: "s",
+		Regex: []string{`[!¡]{3,}`, `(?m)^\s*(?:thoughts|agree)\?\s*$`, `\b\d+ (?:things|reasons)\b`, `(?s)tag.{0,40}friend`},
+	}}}
+	d, err := Compile(append(lexs, extra))
+	require.NoError(t, err)
+	var texts []string
+	seed, err := os.ReadFile("../testdata/seed-posts.txt")
+	require.NoError(t, err)
+	texts = append(texts, string(seed))
+	texts = append(texts, strings.Split(string(seed), "\n")...)
+	for _, lang := range []string{"en", "es", "fr"} {
+		for i, line := range strings.Split(corpusText(t, lang), "\n") {
+			if i%8 == 0 || strings.Contains(line, "\t") { // labeled lines, and a sample of the prose
+				texts = append(texts, line)
+			}
+		}
+	}
+	for _, lex := range lexs {
+		for _, e := range lex.Entries {
+			texts = append(texts, e.Examples.Match...)
+			texts = append(texts, e.Examples.NoMatch...)
+		}
+	}
+	texts = append(texts, "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
+	s := newScratch(d).(*scratch)
+	for _, text := range texts {
+		got, errs := d.runRegexes(s, text, nil)
+		require.Empty(t, errs)
+		gotSet := map[cand]bool{}
+		for _, c := range got {
+			gotSet[c] = true
+		}
+		runes := []rune(text)
+		byteOf := make([]int32, 0, len(runes)+1)
+		for i := range text {
+			byteOf = append(byteOf, int32(i))
+		}
+		byteOf = append(byteOf, int32(len(text)))
+		if len(byteOf) != len(runes)+1 {
+			continue // invalid UTF-8 is decoded differently by the two paths
+		}
+		for _, rr := range d.regexes {
+			err := rr.re.FindRunesMatches(runes, 0, func(v regexp2.MatchView) bool {
+				idx, n, ok := v.GroupRange(0)
+				if ok && n > 0 {
+					c := cand{start: byteOf[idx], end: byteOf[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex}
+					if !gotSet[c] {
+						t.Errorf("prefilter lost %s match %q in %q", d.rules[rr.rule].ID, text[c.start:c.end], text)
+					}
+				}
+				return true
+			})
+			require.NoError(t, err)
+		}
+	}
+}
