@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +30,65 @@ type Option func(*config)
 type config struct {
 	threshold    float64
 	regexTimeout time.Duration
+	disabled     []string           // id globs of entries to leave out
+	weights      []weightOverride   // in the order given; later ones win
+	catFactors   map[string]float64 // category -> weight multiplier
+}
+
+type weightOverride struct {
+	glob   string
+	weight float64
+}
+
+// WithDisabled leaves out every entry whose id matches one of the globs
+// (path.Match syntax: "hype.en.*", "*.two-more-weeks"). Use it to switch
+// off built-in entries that do not fit your community.
+func WithDisabled(globs ...string) Option {
+	return func(c *config) { c.disabled = append(c.disabled, globs...) }
+}
+
+// WithWeight sets the weight of every entry whose id matches glob
+// (path.Match syntax). Later options win over earlier ones.
+func WithWeight(glob string, weight float64) Option {
+	return func(c *config) { c.weights = append(c.weights, weightOverride{glob, weight}) }
+}
+
+// WithCategoryWeight multiplies the weight of every entry of a category by
+// factor (0 switches the category off without removing it from reports).
+func WithCategoryWeight(category string, factor float64) Option {
+	return func(c *config) {
+		if c.catFactors == nil {
+			c.catFactors = map[string]float64{}
+		}
+		c.catFactors[category] = factor
+	}
+}
+
+// adjust applies the composition options to one entry; it reports false
+// when the entry is disabled.
+func (c *config) adjust(e *lexicon.Entry) (bool, error) {
+	for _, g := range c.disabled {
+		ok, err := path.Match(g, e.ID)
+		if err != nil {
+			return false, fmt.Errorf("disable pattern %q: %v", g, err)
+		}
+		if ok {
+			return false, nil
+		}
+	}
+	for _, w := range c.weights {
+		ok, err := path.Match(w.glob, e.ID)
+		if err != nil {
+			return false, fmt.Errorf("weight pattern %q: %v", w.glob, err)
+		}
+		if ok {
+			e.Weight = w.weight
+		}
+	}
+	if f, ok := c.catFactors[e.Category]; ok {
+		e.Weight *= f
+	}
+	return true, nil
 }
 
 // WithThreshold sets the category score (in (0,1]) at or above which a text
@@ -152,6 +212,18 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			continue
 		}
 		for _, e := range lex.Entries {
+			keep, err := cfg.adjust(&e)
+			if err != nil {
+				errs = append(errs, &lexicon.Error{Pos: lexicon.Position{File: "options"}, Msg: err.Error() + "; use path.Match syntax such as hype.en.*"})
+				return nil, errs
+			}
+			if !keep {
+				continue
+			}
+			if !(e.Weight >= 0 && e.Weight <= lexicon.MaxWeight) {
+				errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("weight %v after options is out of range [0, %g]", e.Weight, lexicon.MaxWeight)})
+				continue
+			}
 			idx := int32(len(d.rules))
 			r := rule{entry: e, cat: catIndex[e.Category]}
 			r.Rule = Rule{ID: e.ID, Category: e.Category, Lang: e.Lang, Weight: e.Weight,

@@ -293,3 +293,25 @@ func TestExamplesOfTestLexicon(t *testing.T) {
 		assert.Fail(t, "example", f.Error())
 	}
 }
+
+func TestCompositionOptions(t *testing.T) {
+	lex, err := lexicon.Parse("test.yaml", []byte(testLexicon))
+	require.NoError(t, err)
+	lexs := []*lexicon.Lexicon{lex}
+	d, err := detect.Compile(lexs, detect.WithDisabled("hype.en.game*"))
+	require.NoError(t, err)
+	r, err := d.Score("a game changer")
+	require.NoError(t, err)
+	assert.Empty(t, r.Matches)
+
+	d, err = detect.Compile(lexs, detect.WithWeight("hype.en.game-changer", 2.5), detect.WithCategoryWeight("hype", 0.5))
+	require.NoError(t, err)
+	r, err = d.Score("a game changer")
+	require.NoError(t, err)
+	require.Len(t, r.Matches, 1)
+	assert.InDelta(t, 1.25, r.Matches[0].Contribution, 1e-9)
+
+	_, err = detect.Compile(lexs, detect.WithDisabled("[bad"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "path.Match")
+}
