@@ -304,7 +304,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	for w := range d.exact {
 		d.exactPF.add(w)
 	}
-	lits := map[string][]int32{}
+	lits := map[string][]acOut{}
 	for i, rr := range d.regexes {
 		for _, l := range rr.lits {
 			if l == emojiLiteral {
@@ -312,7 +312,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				d.anySymbols = true
 				continue
 			}
-			lits[l] = append(lits[l], int32(i))
+			core, left, right := splitLiteral(l)
+			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), left: left, right: right})
 		}
 	}
 	if len(lits) > 0 {

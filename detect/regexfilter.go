@@ -13,16 +13,16 @@ import (
 // literals one of which every match must contain ("comment" or "type" in
 // `\b(?:comment|type)\s+...`). At scoring time one Aho-Corasick pass over
 // the text finds where those literals occur, and each regex runs only on
-// the lines around its literals. A regex with no usable literal runs on
-// the whole text. The prefilter may send a regex to text where it then
-// finds nothing, never the reverse: windows extend regexFilterReach bytes
-// either side of a literal, to whole lines, so any match of a pattern that
-// stays within that distance of its literal is found.
+// text around its literals. A regex with no usable literal runs on the
+// whole text. The prefilter may send a regex to text where it then finds
+// nothing, never the reverse, for matches that start at most
+// regexFilterReach bytes before their literal: windows start that far
+// before a literal and end at a line end at least that far after it.
 
 const (
 	maxLiteralSet    = 256 // largest literal set kept
 	maxLiteralLen    = 32  // literals are cut to this many bytes
-	regexFilterReach = 512 // bytes searched either side of a literal
+	regexFilterReach = 160 // bytes searched either side of a literal
 )
 
 // literalSet is a set of strings; nil means "no constraint known".
@@ -34,9 +34,15 @@ func (s literalSet) quality() int {
 	}
 	q := 1 << 30
 	for _, x := range s {
-		n := len(x)
-		if x == emojiLiteral {
+		core, l, r := splitLiteral(x)
+		n := len(core)
+		switch {
+		case x == emojiLiteral:
 			n = 3 // emoji are rare in prose: as selective as a 3-byte literal
+		case commonWords[strings.TrimSpace(core)]:
+			n = 1
+		case l && r:
+			n++
 		}
 		if n < q {
 			q = n
@@ -52,6 +58,9 @@ func better(a, b literalSet) bool {
 	}
 	if a == nil {
 		return false
+	}
+	if ua, ub := usable(a), usable(b); ua != ub {
+		return ua
 	}
 	qa, qb := a.quality(), b.quality()
 	if qa != qb {
@@ -84,18 +93,45 @@ func regexLiterals(src string, matchCase bool) (literalSet, bool) {
 	if err != nil || tree == nil || tree.Root == nil {
 		return nil, false
 	}
-	if endsText(tree.Root) {
-		return nil, false
-	}
+	windowed := !endsText(tree.Root)
 	req := required(tree.Root)
-	if req == nil {
-		return nil, true
+	if req == nil || !usable(req) {
+		return nil, windowed
 	}
-	if !usable(req) {
-		return nil, true
-	}
-	return req, true
+	return req, windowed
 }
+
+// boundary marks a literal end that the regex requires to sit at a word
+// boundary (\b, whitespace, a line edge): "\x01for\x01" is the word "for",
+// not the "for" inside "before".
+const boundary = "\x01"
+
+// splitLiteral removes boundary marks from a literal and reports them.
+func splitLiteral(s string) (core string, left, right bool) {
+	left = strings.HasPrefix(s, boundary)
+	right = strings.HasSuffix(s, boundary) && len(s) > len(boundary)
+	return strings.ReplaceAll(s, boundary, ""), left, right
+}
+
+// commonWords are among the most frequent words of English, Spanish and
+// French: a regex whose only literal is one of them is sent to nearly every
+// text, so the prefilter prefers any other literal.
+var commonWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`the be to of and a in that have i it for not on with he as you do at this but his by
+	from they we say her she or an will my one all would there their what so up out if about who get which go me when
+	make can like time no just him know take people into year your good some could them see other than then now look
+	only come its over think also back after use two how our work first well way even new want because any these give
+	day most us is are was were been has had more very here where why too did does got
+	de la que el en y los se del las un por con una su para es al lo como mas o pero sus le ha me si sin sobre este ya
+	entre cuando todo esta ser son dos tambien fue habia era muy hasta desde mi porque solo han yo hay vez puede todos
+	asi nos ni tiene uno donde bien mismo ese ahora cada e otro te otros esa eso hace otra tan siempre dia ella tres
+	les des du une est qui dans par plus pas au sur ne ce il sont ou avec son aux d l qu s n c j ont elle mais nous vous
+	on leur cette fait tout ses ils je sa mon ma tu aussi deux peut meme tres etre avoir`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // endsText reports nodes that assert the end of the whole input.
 func endsText(n *syntax.RegexNode) bool {
@@ -122,13 +158,14 @@ func usable(s literalSet) bool {
 		return false
 	}
 	for _, x := range s {
-		if x == "" {
-			return false
-		}
 		if x == emojiLiteral {
 			continue
 		}
-		if r, n := utf8.DecodeRuneInString(x); n == len(x) && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r)) {
+		core, _, _ := splitLiteral(x)
+		if core == "" {
+			return false
+		}
+		if r, n := utf8.DecodeRuneInString(core); n == len(core) && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r)) {
 			return false
 		}
 	}
@@ -173,7 +210,7 @@ func setMembers(cs *syntax.CharSet) ([]string, bool) {
 		case r == '^' && i == 0:
 			return nil, false
 		}
-		if r == 'ſ' || r == 'K' {
+		if r == 'ſ' || r == '\u212A' {
 			// Case-insensitive matching folds the long s and the Kelvin
 			// sign into s and k; no real text spells words with them, and
 			// keeping them would multiply every literal set. The
@@ -243,8 +280,9 @@ func exact(n *syntax.RegexNode) literalSet {
 			return nil
 		}
 		return repeatLits(m, n.M)
-	case syntax.NtBol, syntax.NtBoundary, syntax.NtNonboundary, syntax.NtBeginning, syntax.NtStart,
-		syntax.NtECMABoundary, syntax.NtNonECMABoundary, syntax.NtEmpty, syntax.NtPosLook, syntax.NtNegLook,
+	case syntax.NtBoundary, syntax.NtECMABoundary, syntax.NtBol, syntax.NtBeginning, syntax.NtEol:
+		return literalSet{boundary}
+	case syntax.NtNonboundary, syntax.NtStart, syntax.NtNonECMABoundary, syntax.NtEmpty, syntax.NtPosLook, syntax.NtNegLook,
 		syntax.NtUpdateBumpalong:
 		return literalSet{""}
 	case syntax.NtConcatenate:
@@ -285,10 +323,8 @@ func exact(n *syntax.RegexNode) literalSet {
 // contains, or nil when none is known.
 func required(n *syntax.RegexNode) literalSet {
 	if e := exact(n); e != nil {
-		for _, s := range e {
-			if s == "" {
-				return nil // may match without consuming a literal
-			}
+		if !nonEmpty(e) {
+			return nil // may match without consuming a literal
 		}
 		return e
 	}
@@ -303,6 +339,14 @@ func required(n *syntax.RegexNode) literalSet {
 			run = literalSet{""}
 		}
 		for _, c := range n.Children {
+			if isSpaceLoop(c) {
+				if next := cross(run, literalSet{boundary}); next != nil {
+					run = next
+				}
+				flush()
+				run = literalSet{boundary}
+				continue
+			}
 			if e := exact(c); e != nil {
 				if next := cross(run, e); next != nil {
 					run = next
@@ -310,6 +354,14 @@ func required(n *syntax.RegexNode) literalSet {
 				}
 				flush()
 				run = e
+				continue
+			}
+			if p := loopPrefix(c); p != nil {
+				// x{4,}: the run continues with xxxx, then anything.
+				if next := cross(run, p); next != nil {
+					run = next
+				}
+				flush()
 				continue
 			}
 			flush()
@@ -366,11 +418,43 @@ func nonEmpty(s literalSet) bool {
 		return false
 	}
 	for _, x := range s {
-		if x == "" {
+		if core, _, _ := splitLiteral(x); core == "" {
 			return false
 		}
 	}
 	return true
+}
+
+// loopPrefix returns the literals a repetition of at least M copies of a
+// character (or small class) must start with, or nil.
+func loopPrefix(n *syntax.RegexNode) literalSet {
+	if n.M < 1 {
+		return nil
+	}
+	m := n.M
+	if m > 4 {
+		m = 4
+	}
+	switch n.T {
+	case syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
+		return repeatLits(charLits(n.Ch, n.Options&syntax.IgnoreCase != 0), m)
+	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		if mem, ok := setMembers(n.Set); ok {
+			return repeatLits(mem, m)
+		}
+	}
+	return nil
+}
+
+// isSpaceLoop reports \s+ and friends: whitespace, so a word boundary.
+func isSpaceLoop(n *syntax.RegexNode) bool {
+	switch n.T {
+	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		return n.M >= 1 && n.Set != nil && n.Set.String() == `[\s]`
+	case syntax.NtSet:
+		return n.Set != nil && n.Set.String() == `[\s]`
+	}
+	return false
 }
 
 func cross(a, b literalSet) literalSet {
@@ -381,7 +465,7 @@ func cross(a, b literalSet) literalSet {
 	seen := map[string]bool{}
 	for _, x := range a {
 		for _, y := range b {
-			s := x + y
+			s := strings.ReplaceAll(x+y, boundary+boundary, boundary)
 			if len(s) > maxLiteralLen {
 				return nil
 			}
@@ -427,11 +511,12 @@ type acMatcher struct {
 }
 
 type acOut struct {
-	length int32
-	regex  int32
+	length      int32
+	regex       int32
+	left, right bool // the literal must start / end at a word boundary
 }
 
-func buildAC(lits map[string][]int32) *acMatcher {
+func buildAC(lits map[string][]acOut) *acMatcher {
 	ac := &acMatcher{nclass: 1}
 	for l := range lits {
 		for i := 0; i < len(l); i++ {
@@ -467,9 +552,7 @@ func buildAC(lits map[string][]int32) *acMatcher {
 			}
 			cur = nx
 		}
-		for _, r := range lits[l] {
-			nodes[cur].out = append(nodes[cur].out, acOut{length: int32(len(l)), regex: r})
-		}
+		nodes[cur].out = append(nodes[cur].out, lits[l]...)
 	}
 	n := len(nodes)
 	ac.delta = make([]int32, n*ac.nclass)
@@ -511,7 +594,11 @@ func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32)) {
 		state = ac.delta[int(state)*nc+int(ac.class[text[i]])]
 		if outs := ac.out[state]; len(outs) > 0 {
 			for _, o := range outs {
-				hit(i+1-int(o.length), i+1, o.regex)
+				a, b := i+1-int(o.length), i+1
+				if (o.left && wordBefore(text, a)) || (o.right && wordAt(text, b)) {
+					continue
+				}
+				hit(a, b, o.regex)
 			}
 		}
 	}
@@ -520,17 +607,18 @@ func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32)) {
 // window is a byte range of the text a regex must search.
 type window struct{ start, end int }
 
-// windowAround returns the lines within regexFilterReach bytes of a
-// literal occurrence.
+// windowAround returns the text a regex searches for one literal
+// occurrence: from regexFilterReach bytes before it (the regex still sees
+// everything to the left, so lookbehinds and \b work) to the end of the
+// line at least regexFilterReach bytes after it (so a window never cuts a
+// line short).
 func windowAround(text string, start, end int) window {
 	a := start - regexFilterReach
 	if a < 0 {
 		a = 0
 	}
-	if i := strings.LastIndexByte(text[:a], '\n'); i >= 0 {
-		a = i + 1
-	} else {
-		a = 0
+	for a > 0 && !utf8.RuneStart(text[a]) {
+		a--
 	}
 	b := end + regexFilterReach
 	if b > len(text) {
@@ -542,4 +630,30 @@ func windowAround(text string, start, end int) window {
 		b = len(text)
 	}
 	return window{a, b}
+}
+
+// wordBefore reports whether a letter or digit ends just before offset i.
+func wordBefore(text string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	c := text[i-1]
+	if c < utf8.RuneSelf {
+		return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// wordAt reports whether a letter or digit starts at offset i.
+func wordAt(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	c := text[i]
+	if c < utf8.RuneSelf {
+		return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
