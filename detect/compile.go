@@ -33,6 +33,14 @@ type config struct {
 	disabled     []string           // id globs of entries to leave out
 	weights      []weightOverride   // in the order given; later ones win
 	catFactors   map[string]float64 // category -> weight multiplier
+	noContext    bool               // ignore negation, quotation, hedges, exceptions
+}
+
+// WithContext turns context handling on (the default) or off. Off, a
+// negation, a quotation, a hedge or an entry's exception no longer
+// reduces a match: useful to measure what context handling changes.
+func WithContext(on bool) Option {
+	return func(c *config) { c.noContext = !on }
 }
 
 type weightOverride struct {

@@ -8,7 +8,7 @@ import (
 
 // negationWindow is how many words before a match are searched for a
 // negation cue.
-const negationWindow = 3
+const negationWindow = 4
 
 // negationCues are folded words that negate what follows them, in every
 // supported language; mixed-language text needs no hint. "t" is the tail
@@ -77,7 +77,7 @@ var mentionIntroducers = [][]string{
 // a phrase (x0), an exception cancels any match, a mention reduces it
 // (MentionFactor), a hedge softens a phrase (HedgeFactor).
 func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, string) {
-	if c.tokA < 0 {
+	if c.tokA < 0 || d.cfg.noContext {
 		return 1, ""
 	}
 	toks := s.tok.Tokens
