@@ -2,6 +2,7 @@ package detect_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,7 +17,7 @@ func TestBuiltinLoads(t *testing.T) {
 	lexs, err := lexicon.Builtin()
 	require.NoError(t, err, "built-in lexicons must load")
 	require.NotEmpty(t, lexs)
-	_, err = detect.Compile(lexs)
+	_, err = detect.Compile(lexs, detect.WithRegexTimeout(10*time.Second))
 	require.NoError(t, err, "built-in lexicons must compile")
 }
 
@@ -25,7 +26,7 @@ func TestBuiltinLoads(t *testing.T) {
 func TestBuiltinExamples(t *testing.T) {
 	lexs, err := lexicon.Builtin()
 	require.NoError(t, err)
-	d, err := detect.Compile(lexs)
+	d, err := detect.Compile(lexs, detect.WithRegexTimeout(10*time.Second))
 	require.NoError(t, err)
 	for _, lex := range lexs {
 		t.Run(lex.Name, func(t *testing.T) {

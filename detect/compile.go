@@ -145,6 +145,7 @@ type Detector struct {
 	matchers   []*matcher // one per stemmer group (language or "unstemmed")
 	exact      map[string]int32
 	exactPF    *prefilter
+	words      map[string]bool // every folded word of every phrase, to re-join spaced-out letters
 	regexes    []regexRule
 	ac         *acMatcher // finds the required literals of all regexes
 	anySymbols bool       // some regex requires a \p{So} symbol
@@ -172,7 +173,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	if err := lexicon.Validate(lexs...); err != nil {
 		errs = append(errs, lexicon.AsList(err)...)
 	}
-	d := &Detector{cfg: cfg, exact: map[string]int32{}, exactPF: newPrefilter(0)}
+	d := &Detector{cfg: cfg, exact: map[string]int32{}, exactPF: newPrefilter(0), words: map[string]bool{}}
 	catIndex := map[string]int{}
 	for _, c := range lexicon.Categories() {
 		catIndex[c] = len(d.categories)
@@ -243,6 +244,16 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				m := group(e.Lang)
 				if e.CrossSentences {
 					m.cross[idx] = true
+				}
+				for _, p := range e.Phrases {
+					parts, _ := lexicon.ParsePhrase(p)
+					for _, part := range parts {
+						for _, pc := range token.Words(part.Word) {
+							if pc.Kind == token.Word {
+								d.words[pc.Text] = true
+							}
+						}
+					}
 				}
 				for i, p := range e.Phrases {
 					if err := m.add(p, idx, d.exact); err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,7 +27,7 @@ func builtinDetector(t testing.TB) *detect.Detector {
 	t.Helper()
 	lexs, err := lexicon.Builtin()
 	require.NoError(t, err)
-	d, err := detect.Compile(lexs)
+	d, err := detect.Compile(lexs, detect.WithRegexTimeout(10*time.Second))
 	require.NoError(t, err)
 	return d
 }

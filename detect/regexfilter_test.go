@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dlclark/regexp2/v2"
 	"github.com/stretchr/testify/assert"
@@ -50,7 +51,9 @@ func TestRegexPrefilterExact(t *testing.T) {
 		ID: "x.en.tricky", Category: "hype", Lang: "en", Weight: 1, Message: "m", Source: "s",
 		Regex: []string{`[!¡]{3,}`, `(?m)^\s*(?:thoughts|agree)\?\s*$`, `\b\d+ (?:things|reasons)\b`, `(?s)tag.{0,40}friend`},
 	}}}
-	d, err := Compile(append(lexs, extra))
+	// A generous timeout: this test checks results, not speed, and may run
+	// on a loaded machine.
+	d, err := Compile(append(lexs, extra), WithRegexTimeout(10*time.Second))
 	require.NoError(t, err)
 	var texts []string
 	seed, err := os.ReadFile("../testdata/seed-posts.txt")
@@ -99,7 +102,7 @@ func TestRegexPrefilterExact(t *testing.T) {
 				}
 				return true
 			})
-			require.NoError(t, err)
+			require.NoError(t, err, "rule %s", d.rules[rr.rule].ID)
 		}
 	}
 }

@@ -21,6 +21,10 @@ type Match struct {
 	Source       string  `json:"source"`   // where the pattern is documented
 	Weight       float64 `json:"weight"`   // the entry's weight
 	Contribution float64 `json:"contribution"`
+	// Deobfuscated names the disguise the text used to hide the match
+	// ("leetspeak", "look-alike letters", "stretched letters", "spaced-out
+	// letters"), or is empty.
+	Deobfuscated string `json:"deobfuscated,omitempty"`
 	// Sentence is the byte span of the sentence the match is in.
 	Sentence Span `json:"sentence"`
 	// Note says why Contribution differs from Weight: a negation, an

@@ -52,6 +52,8 @@ type scratch struct {
 	runes    []rune
 	runeByte []int32
 	regWin   [][]window
+	obf      []uint8 // per token: the de-obfuscation it needed
+	alt      []byte  // scratch for rewritten words
 }
 
 func newScratch(d *Detector) any {
@@ -60,68 +62,185 @@ func newScratch(d *Detector) any {
 
 // lookup fills s.syms and s.exact for every token. A word that no
 // prefilter admits is skipped without hashing or stemming; the others are
-// looked up in the per-goroutine cache, and stemmed only on a miss.
+// looked up in the per-goroutine cache, and stemmed only on a miss. Words
+// that look obfuscated (leetspeak, stretched letters) are tried again in
+// plain form when they are not lexicon words as written.
 func (d *Detector) lookup(s *scratch) {
 	n := len(s.tok.Tokens)
 	nm := len(d.matchers)
-	stride := nm + 1
 	s.exact = grow(s.exact, n)
 	for k := range d.matchers {
 		s.syms[k] = grow(s.syms[k], n)
 	}
+	if cap(s.obf) < n {
+		s.obf = make([]uint8, n, n+n/4)
+	}
+	s.obf = s.obf[:n]
 	for i := 0; i < n; i++ {
-		f := s.tok.Fold(i)
-		pass := uint32(0)
-		for k, m := range d.matchers {
-			if m.pf.pass(f) {
-				pass |= 1 << k
+		tk := &s.tok.Tokens[i]
+		s.obf[i] = obfNone
+		switch {
+		case tk.Flags&token.Spaced != 0:
+			s.obf[i] = obfSpaced
+		case tk.Flags&token.Homoglyph != 0:
+			s.obf[i] = obfHomoglyph
+		}
+		v := d.wordSyms(s, s.tok.Fold(i), tk.Kind == token.Emoji)
+		if v == nil && tk.Flags&(token.Leet|token.Stretched) != 0 {
+			f := s.tok.Fold(i)
+			if tk.Flags&token.Leet != 0 {
+				for _, alt := range []byte{'i', 'l'} {
+					if w := deleet(s, f, alt); w != nil {
+						if v = d.wordSyms(s, w, false); v != nil {
+							s.obf[i] = obfLeet
+							break
+						}
+					}
+				}
+			}
+			if v == nil && tk.Flags&token.Stretched != 0 {
+				for _, keep := range []int{2, 1} {
+					if v = d.wordSyms(s, destretch(s, f, keep), false); v != nil {
+						s.obf[i] = obfStretched
+						break
+					}
+				}
 			}
 		}
-		exactPass := d.exactPF.pass(f)
-		if pass == 0 && !exactPass {
+		if v == nil {
 			s.exact[i] = -1
 			for k := 0; k < nm; k++ {
 				s.syms[k][i] = -1
 			}
 			continue
 		}
-		if off, ok := s.cache[string(f)]; ok {
-			v := s.cacheVal[off : int(off)+stride]
-			s.exact[i] = v[0]
-			for k := 0; k < nm; k++ {
-				s.syms[k][i] = v[k+1]
+		s.exact[i] = v[0]
+		for k := 0; k < nm; k++ {
+			s.syms[k][i] = v[k+1]
+		}
+	}
+}
+
+// wordSyms returns the exact-form symbol and the stem symbol of each
+// matcher for a folded word (a slice into the cache), or nil when the word
+// is in no phrase at all.
+func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
+	nm := len(d.matchers)
+	pass := uint32(0)
+	for k, m := range d.matchers {
+		if m.pf.pass(f) {
+			pass |= 1 << k
+		}
+	}
+	if pass == 0 && !d.exactPF.pass(f) {
+		return nil
+	}
+	stride := nm + 2 // [known, exact, stems...]
+	if off, ok := s.cache[string(f)]; ok {
+		v := s.cacheVal[off : int(off)+stride]
+		if v[0] == 0 {
+			return nil
+		}
+		return v[1:]
+	}
+	if len(s.cache) >= maxCacheWords {
+		clear(s.cache)
+		s.cacheVal = s.cacheVal[:0]
+	}
+	off := int32(len(s.cacheVal))
+	word := string(f)
+	id, ok := d.exact[word]
+	if !ok {
+		id = -1
+	}
+	known := id >= 0
+	s.cacheVal = append(s.cacheVal, 0, id)
+	for k, m := range d.matchers {
+		id := int32(-1)
+		if pass&(1<<k) != 0 {
+			st := word
+			if m.stem != nil && !emoji {
+				st = m.stem(word)
 			}
+			if v, ok := m.stems[st]; ok {
+				id = v
+				known = true
+			}
+		}
+		s.cacheVal = append(s.cacheVal, id)
+	}
+	if known {
+		s.cacheVal[off] = 1
+	}
+	s.cache[word] = off
+	if !known {
+		return nil
+	}
+	return s.cacheVal[off+1 : int(off)+stride]
+}
+
+// Kinds of de-obfuscation a token needed.
+const (
+	obfNone uint8 = iota
+	obfHomoglyph
+	obfLeet
+	obfStretched
+	obfSpaced
+)
+
+var obfNames = [...]string{"", "look-alike letters", "leetspeak", "stretched letters", "spaced-out letters"}
+
+// ObfuscationBonus multiplies the weight of a match that needed
+// de-obfuscation: hiding a red flag is itself a red flag.
+const ObfuscationBonus = 1.25
+
+// deleet rewrites digits and symbols that stand for letters; one is the
+// letter used for "1" (i or l). It returns nil when nothing changes.
+func deleet(s *scratch, f []byte, one byte) []byte {
+	s.alt = s.alt[:0]
+	changed := false
+	for _, c := range f {
+		switch c {
+		case '4', '@':
+			c = 'a'
+		case '3':
+			c = 'e'
+		case '0':
+			c = 'o'
+		case '1':
+			c = one
+		case '5', '$':
+			c = 's'
+		case '7':
+			c = 't'
+		default:
+			s.alt = append(s.alt, c)
 			continue
 		}
-		if len(s.cache) >= maxCacheWords {
-			clear(s.cache)
-			s.cacheVal = s.cacheVal[:0]
-		}
-		off := int32(len(s.cacheVal))
-		word := string(f)
-		id, ok := d.exact[word]
-		if !ok {
-			id = -1
-		}
-		s.exact[i] = id
-		s.cacheVal = append(s.cacheVal, id)
-		emoji := s.tok.Tokens[i].Kind == token.Emoji
-		for k, m := range d.matchers {
-			id := int32(-1)
-			if pass&(1<<k) != 0 {
-				st := word
-				if m.stem != nil && !emoji {
-					st = m.stem(word)
-				}
-				if v, ok := m.stems[st]; ok {
-					id = v
-				}
-			}
-			s.syms[k][i] = id
-			s.cacheVal = append(s.cacheVal, id)
-		}
-		s.cache[word] = off
+		changed = true
+		s.alt = append(s.alt, c)
 	}
+	if !changed {
+		return nil
+	}
+	return s.alt
+}
+
+// destretch collapses runs of 3 or more identical bytes to keep copies.
+func destretch(s *scratch, f []byte, keep int) []byte {
+	s.alt = s.alt[:0]
+	run := 0
+	for i, c := range f {
+		if i > 0 && c == f[i-1] {
+			run++
+		} else {
+			run = 1
+		}
+		if run <= keep {
+			s.alt = append(s.alt, c)
+		}
+	}
+	return s.alt
 }
 
 func grow(b []int32, n int) []int32 {
@@ -165,6 +284,7 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error) {
 	s.tok.Reset()
 	s.tok.Tokenize(text, 0)
+	d.joinSpaced(s, text)
 	d.lookup(s)
 	toks := s.tok.Tokens
 	s.cands = s.cands[:0]
@@ -195,6 +315,16 @@ func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error)
 			m.Sentence = s.sentenceAt(int(c.start), text)
 		}
 		factor, note := d.context(s, text, ru, c)
+		if c.tokA >= 0 && factor > 0 {
+			for k := c.tokA; k < c.tokB && int(k) < len(s.obf); k++ {
+				if o := s.obf[k]; o != obfNone {
+					m.Deobfuscated = obfNames[o]
+					factor *= ObfuscationBonus
+					note = addNote(note, "de-obfuscated "+obfNames[o]+" (x"+ftoa(ObfuscationBonus)+")")
+					break
+				}
+			}
+		}
 		m.Note = note
 		m.Contribution = ru.Weight * factor
 		*out = append(*out, m)

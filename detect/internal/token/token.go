@@ -31,8 +31,13 @@ type Flags uint8
 
 // Token flags.
 const (
-	Quoted  Flags = 1 << iota // inside quotation marks
-	Hashtag                   // a #hashtag; its folded form starts with '#'
+	Quoted    Flags = 1 << iota // inside quotation marks
+	Hashtag                     // a #hashtag; its folded form starts with '#'
+	Homoglyph                   // Cyrillic or Greek look-alikes mixed into a Latin word, folded to Latin
+	Leet                        // letters mixed with digits or $ @ ("ch4nges", "fr$e")
+	Stretched                   // a letter repeated 3 or more times ("sooooo")
+	Digits                      // contains a digit
+	Spaced                      // joined from letters spaced out ("t a g"); set by the detector
 )
 
 // Token is one word or emoji. Start and End are byte offsets into the
@@ -391,23 +396,44 @@ func (st *state) word(i int, flags Flags) int {
 	if st.quoteClose != 0 {
 		tk.Flags |= Quoted
 	}
+	wordStart := i
+	var latin, other bool // scripts seen, for homoglyph folding
+	var last byte
+	run := 0
 	for i < len(text) {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
-			case 1:
+			case 1, 2:
 				tk.Letters++
-				tk.Lower++
+				if c <= 'Z' {
+					tk.Upper++
+					c += 'a' - 'A'
+				} else {
+					tk.Lower++
+				}
+				latin = true
+				if c == last {
+					run++
+					if run >= 3 {
+						tk.Flags |= Stretched
+					}
+				} else {
+					last, run = c, 1
+				}
 				t.Buf = append(t.Buf, c)
 				i++
 				continue
-			case 2:
-				tk.Letters++
-				tk.Upper++
-				t.Buf = append(t.Buf, c+'a'-'A')
+			case 3:
+				tk.Flags |= Digits
+				last, run = 0, 0
+				t.Buf = append(t.Buf, c)
 				i++
 				continue
-			case 3:
+			}
+			if (c == '$' || c == '@') && i > wordStart && i+1 < len(text) && asciiClass[text[i+1]] != 0 && asciiClass[text[i+1]] != 3 {
+				// "fr$e", "t@g": a symbol standing for a letter.
+				tk.Flags |= Leet
 				t.Buf = append(t.Buf, c)
 				i++
 				continue
@@ -436,14 +462,77 @@ func (st *state) word(i int, flags Flags) int {
 			} else if unicode.IsLower(r) {
 				tk.Lower++
 			}
+			if _, ok := confusable[r]; ok {
+				other = true
+			} else if r < 0x250 || (r >= 0x1D400 && r <= 0x1D7FF) || (r >= 0xFF21 && r <= 0xFF5A) {
+				latin = true
+			}
+		} else if unicode.IsDigit(r) {
+			tk.Flags |= Digits
 		}
+		n := len(t.Buf)
 		t.Buf = AppendFold(t.Buf, r)
+		if len(t.Buf) == n+1 && t.Buf[n] == last {
+			run++
+			if run >= 3 {
+				tk.Flags |= Stretched
+			}
+		} else if len(t.Buf) == n+1 {
+			last, run = t.Buf[n], 1
+		} else {
+			last, run = 0, 0
+		}
 		i += size
 	}
 	tk.End = int32(i + st.base)
+	if latin && other {
+		// Cyrillic or Greek look-alikes inside a Latin word: an attempt to
+		// slip past filters. Fold them to the Latin letters they imitate.
+		t.Buf = t.Buf[:tk.FoldStart]
+		for _, r := range text[tk.Start-int32(st.base)+int32(boolInt(flags&Hashtag != 0)) : i] {
+			if IsIgnorable(r) {
+				continue
+			}
+			if l, ok := confusable[r]; ok {
+				t.Buf = append(t.Buf, l)
+				continue
+			}
+			t.Buf = AppendFold(t.Buf, r)
+		}
+		if flags&Hashtag != 0 {
+			t.Buf = append(t.Buf[:tk.FoldStart], append([]byte{'#'}, t.Buf[tk.FoldStart:]...)...)
+		}
+		tk.Flags |= Homoglyph
+	}
+	if tk.Flags&Digits != 0 && tk.Letters > 0 {
+		tk.Flags |= Leet
+	}
 	tk.FoldEnd = int32(len(t.Buf))
 	t.Tokens = append(t.Tokens, tk)
 	return i
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// confusable maps Cyrillic and Greek letters that look like Latin ones to
+// the lowercase Latin letter they imitate (after the Unicode confusables
+// data, restricted to near-identical shapes).
+var confusable = map[rune]byte{
+	// Cyrillic lowercase
+	'а': 'a', 'в': 'b', 'е': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
+	'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'һ': 'h', 'ӏ': 'l', 'ɡ': 'g',
+	// Cyrillic uppercase
+	'А': 'a', 'В': 'b', 'Е': 'e', 'К': 'k', 'М': 'm', 'Н': 'h', 'О': 'o', 'Р': 'p', 'С': 'c', 'Т': 't',
+	'У': 'y', 'Х': 'x', 'І': 'i', 'Ј': 'j', 'Ѕ': 's', 'Ԁ': 'd', 'Ԛ': 'q', 'Ԝ': 'w', 'Һ': 'h', 'Ӏ': 'l',
+	// Greek
+	'α': 'a', 'ο': 'o', 'ρ': 'p', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'υ': 'u', 'χ': 'x', 'ε': 'e', 'τ': 't',
+	'Α': 'a', 'Β': 'b', 'Ε': 'e', 'Ζ': 'z', 'Η': 'h', 'Ι': 'i', 'Κ': 'k', 'Μ': 'm', 'Ν': 'n', 'Ο': 'o',
+	'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x',
 }
 
 // emoji scans one emoji with its modifiers and joined emoji.
