@@ -144,7 +144,7 @@ func introducedAsMention(s *scratch, a int) (string, bool) {
 func hedgedBy(s *scratch, a int) (string, bool) {
 	toks := s.tok.Tokens
 	for j := a - 1; j >= 0 && j >= a-negationWindow; j-- {
-		if toks[j].Sentence != toks[a].Sentence {
+		if toks[j].Sentence != toks[a].Sentence || s.clauseBreak(j) {
 			break
 		}
 		w := string(s.tok.Fold(j))
@@ -211,7 +211,7 @@ func negatedBy(s *scratch, a int) (int, bool) {
 	}
 	sent := toks[a].Sentence
 	for j := a - 1; j >= 0 && j >= a-negationWindow; j-- {
-		if toks[j].Sentence != sent {
+		if toks[j].Sentence != sent || s.clauseBreak(j) {
 			break
 		}
 		w := string(s.tok.Fold(j))
@@ -288,4 +288,24 @@ func (s *scratch) tokText(a, b int) string {
 		out = append(out, s.tok.Fold(i)...)
 	}
 	return string(out)
+}
+
+// clauseBreak reports a comma, semicolon, colon, dash or bracket between
+// token j and the next one: a negation or hedge does not reach past it.
+func (s *scratch) clauseBreak(j int) bool {
+	toks := s.tok.Tokens
+	if j+1 >= len(toks) {
+		return false
+	}
+	a, b := int(toks[j].End), int(toks[j+1].Start)
+	if a < 0 || b > len(s.text) || a >= b {
+		return false
+	}
+	for _, c := range s.text[a:b] {
+		switch c {
+		case ',', ';', ':', '(', ')', '—', '–':
+			return true
+		}
+	}
+	return false
 }

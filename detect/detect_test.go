@@ -89,6 +89,13 @@ entries:
     source: test
     feature: caps-run
     examples: {match: [THIS IS THE BEST DAY], no_match: [NASA and ESA]}
+  - id: engagement-bait.en.thoughts
+    category: engagement-bait
+    weight: 1
+    message: Reply bait.
+    source: test
+    phrases: [^ thoughts $, agree $]
+    examples: {match: ['Thoughts?'], no_match: [my thoughts on this]}
   - id: hype.es.revolucionario
     category: hype
     lang: es
@@ -134,7 +141,7 @@ func TestScoreMatches(t *testing.T) {
 		{"leftmost longest", "what a game changer", []hit{{"hype.en.game-changer", "game changer", true}}},
 		{"short phrase alone", "a board game", []hit{{"hype.en.game", "game", true}}},
 		{"gap", "Share this post now if you agree!", []hit{{"engagement-bait.en.share-if", "Share this post now if you agree", true}}},
-		{"gap too long", "share this long post right now if you agree", nil},
+		{"gap too long", "share this long post right now if you agree with me", nil},
 		{"any word", "Tag a friend who needs this", []hit{{"engagement-bait.en.tag", "Tag a friend who", true}}},
 		{"exact form", "Type AMEN", []hit{{"engagement-bait.en.amen", "Type AMEN", true}}},
 		{"exact form refuses inflection", "type amens", nil},
@@ -153,6 +160,11 @@ func TestScoreMatches(t *testing.T) {
 			{"hype.en.caps-run", "INTERNET Y LA NEUTRALIDAD DE LA RED HA MUERTO", true},
 			{"hype.en.bangs", "!!!", true}}},
 		{"acronyms are not a caps run", "NASA, ESA and JAXA", nil},
+		{"anchored whole sentence", "New release is out. Thoughts?", []hit{{"engagement-bait.en.thoughts", "Thoughts", true}}},
+		{"anchored start refuses middle", "Here are my thoughts.", nil},
+		{"anchored end", "Do you agree", []hit{{"engagement-bait.en.thoughts", "agree", true}}},
+		{"anchored end refuses middle", "I agree with you", nil},
+		{"comma ends negation", "Not cheap, a real game changer", []hit{{"hype.en.game-changer", "game changer", true}}},
 		{"spanish stem with and without accents", "Es REVOLUCIONARIO, revolucionarias", []hit{
 			{"hype.es.revolucionario", "REVOLUCIONARIO", true}, {"hype.es.revolucionario", "revolucionarias", true}}},
 	}

@@ -8,6 +8,12 @@ import (
 // exactBit marks a trie edge keyed by an exact word form instead of a stem.
 const exactBit = 1 << 30
 
+// Zero-width trie edges for phrase anchors.
+const (
+	anchorStart int32 = -2 // "^": the phrase starts a sentence
+	anchorEnd   int32 = -3 // "$": the phrase ends a sentence
+)
+
 // matcher is the phrase trie of one stemmer group: every phrase of every
 // entry whose language uses this stemmer (or, for the unstemmed group,
 // every language without one). Edges are keyed by interned stem ids, or by
@@ -19,6 +25,8 @@ type matcher struct {
 	nodes []node
 	cross map[int32]bool // rules whose phrases may cross a sentence end
 	pf    *prefilter
+	// hasStart is set when some phrase starts with "^".
+	hasStart bool
 	// rootStem[s] is the child of the root for stem symbol s, or -1: the
 	// first step of every walk, as a slice lookup instead of a map lookup.
 	rootStem []int32
@@ -102,6 +110,11 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32) error {
 			m.nodes[cur].cross = true
 		}
 		switch {
+		case p.SentenceStart:
+			cur = m.child(cur, anchorStart)
+			m.hasStart = true
+		case p.SentenceEnd:
+			cur = m.child(cur, anchorEnd)
 		case p.Any:
 			n := &m.nodes[cur]
 			if n.any < 0 {
@@ -182,20 +195,28 @@ func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) 
 	root := &m.nodes[0]
 	for i := range toks {
 		s, e := syms[i], exactSyms[i]
-		if (s < 0 || m.rootStem[s] < 0) && (e < 0 || root.next[e|exactBit] == 0) {
+		if (s < 0 || m.rootStem[s] < 0) && (e < 0 || root.next[e|exactBit] == 0) &&
+			!(m.hasStart && (s >= 0 || e >= 0) && (i == 0 || toks[i-1].Sentence != toks[i].Sentence)) {
 			continue // no phrase starts with this word
 		}
 		w.best, w.bestNode, w.bestCrossed = -1, -1, false
+		w.also = w.also[:0]
 		w.sent = toks[i].Sentence
 		w.walk(0, int32(i), false, 0)
 		if w.best < 0 {
 			continue
 		}
-		for _, r := range m.nodes[w.bestNode].accepts {
-			if w.bestCrossed && !m.cross[r] {
-				continue
+		for k := -1; k < len(w.also); k++ {
+			node := w.bestNode
+			if k >= 0 {
+				node = w.also[k]
 			}
-			out = append(out, cand{start: toks[i].Start, end: toks[w.best-1].End, tokA: int32(i), tokB: w.best, rule: r, kind: kindPhrase})
+			for _, r := range m.nodes[node].accepts {
+				if w.bestCrossed && !m.cross[r] {
+					continue
+				}
+				out = append(out, cand{start: toks[i].Start, end: toks[w.best-1].End, tokA: int32(i), tokB: w.best, rule: r, kind: kindPhrase})
+			}
 		}
 	}
 	return out
@@ -210,6 +231,7 @@ type walker struct {
 	best        int32 // end token (exclusive) of the longest accept so far
 	bestNode    int32
 	bestCrossed bool
+	also        []int32 // other accepting nodes ending at best
 }
 
 // walk follows the trie from node n at token j, remembering the longest
@@ -217,13 +239,31 @@ type walker struct {
 // sentence end, which only rules with cross_sentences may do.
 func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 	nd := &w.m.nodes[n]
-	if len(nd.accepts) > 0 && depth > 0 && j > w.best {
+	if len(nd.accepts) > 0 && depth > 0 && j >= w.best {
 		if !crossed || w.anyCross(nd.accepts) {
-			w.best, w.bestNode, w.bestCrossed = j, n, crossed
+			if j > w.best {
+				w.best, w.bestNode, w.bestCrossed = j, n, crossed
+				w.also = w.also[:0]
+			} else if n != w.bestNode {
+				w.also = append(w.also, n) // another phrase ending at the same word
+			}
 		}
 	}
-	if depth > 2*lexicon.MaxPhraseWords+lexicon.MaxGap || int(j) >= len(w.toks) {
+	if depth > 2*lexicon.MaxPhraseWords+lexicon.MaxGap {
 		return
+	}
+	if nd.next != nil && depth > 0 {
+		if c, ok := nd.next[anchorEnd]; ok && (int(j) >= len(w.toks) || w.toks[j].Sentence != w.toks[j-1].Sentence) {
+			w.walk(c, j, crossed, depth+1)
+		}
+	}
+	if int(j) >= len(w.toks) {
+		return
+	}
+	if nd.next != nil && depth == 0 {
+		if c, ok := nd.next[anchorStart]; ok && (j == 0 || w.toks[j-1].Sentence != w.toks[j].Sentence) {
+			w.walk(c, j, crossed, 1)
+		}
 	}
 	next := crossed
 	if w.toks[j].Sentence != w.sent && depth > 0 {

@@ -52,6 +52,7 @@ type scratch struct {
 	runes    []rune
 	runeByte []int32
 	regWin   [][]window
+	text     string  // the text being analysed
 	obf      []uint8 // per token: the de-obfuscation it needed
 	alt      []byte  // scratch for rewritten words
 }
@@ -274,6 +275,7 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 	s := d.pool.Get().(*scratch)
 	defer d.pool.Put(s)
 	words, errs := d.analyze(s, text, &r.Matches)
+	s.text = "" // do not keep the caller's text alive in the pool
 	d.finalize(r, words)
 	return joinErrors(errs)
 }
@@ -283,6 +285,7 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 // returns the number of words. finalize applies repeats and length.
 func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error) {
 	s.tok.Reset()
+	s.text = text
 	s.tok.Tokenize(text, 0)
 	d.joinSpaced(s, text)
 	d.lookup(s)

@@ -94,6 +94,7 @@ func (d *Detector) ScoreReader(rd io.Reader) (Report, error) {
 		buf = append(buf[:0], buf[ov:]...)
 		keep = cut - ov
 	}
+	s.text = ""
 	d.finalize(&r, words)
 	return r, joinErrors(errs)
 }

@@ -148,6 +148,9 @@ type PhrasePart struct {
 	Any bool
 	// Gap, when > 0, matches between 0 and Gap arbitrary words.
 	Gap int
+	// SentenceStart ("^", first part only) and SentenceEnd ("$", last part
+	// only) anchor the phrase to the start or end of a sentence.
+	SentenceStart, SentenceEnd bool
 }
 
 // ParsePhrase splits a phrase into parts: words, "=exact" words, "*" and
@@ -164,8 +167,20 @@ func ParsePhrase(s string) ([]PhrasePart, error) {
 	}
 	parts := make([]PhrasePart, 0, len(fields))
 	words := 0
-	for _, f := range fields {
+	for fi, f := range fields {
 		switch {
+		case f == "^":
+			if fi != 0 {
+				return nil, fmt.Errorf("phrase %q has ^ after its start; ^ (start of sentence) must come first", s)
+			}
+			parts = append(parts, PhrasePart{SentenceStart: true})
+			continue
+		case f == "$":
+			if fi != len(fields)-1 {
+				return nil, fmt.Errorf("phrase %q has $ before its end; $ (end of sentence) must come last", s)
+			}
+			parts = append(parts, PhrasePart{SentenceEnd: true})
+			continue
 		case f == "*":
 			parts = append(parts, PhrasePart{Any: true})
 		case f == "…" || strings.HasPrefix(f, "..."):
@@ -200,10 +215,17 @@ func ParsePhrase(s string) ([]PhrasePart, error) {
 	if words == 0 {
 		return nil, fmt.Errorf("phrase %q has only wildcards; it needs at least one word", s)
 	}
-	if p := parts[0]; p.Gap > 0 || p.Any {
+	inner := parts
+	if inner[0].SentenceStart {
+		inner = inner[1:]
+	}
+	if n := len(inner); n > 0 && inner[n-1].SentenceEnd {
+		inner = inner[:n-1]
+	}
+	if p := inner[0]; p.Gap > 0 || p.Any {
 		return nil, fmt.Errorf("phrase %q starts with a wildcard or gap; start it with a word", s)
 	}
-	if p := parts[len(parts)-1]; p.Gap > 0 || p.Any {
+	if p := inner[len(inner)-1]; p.Gap > 0 || p.Any {
 		return nil, fmt.Errorf("phrase %q ends with a wildcard or gap; end it with a word", s)
 	}
 	if len(parts) > MaxPhraseWords {

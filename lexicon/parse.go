@@ -70,6 +70,7 @@ func Parse(name string, data []byte) (*Lexicon, error) {
 		return nil, e.err()
 	}
 	var defLang, defCategory string
+	defNegatable := true
 	var entries *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -78,10 +79,12 @@ func Parse(name string, data []byte) (*Lexicon, error) {
 			defLang = scalarString(&e, name, "", k.Value, v)
 		case "category":
 			defCategory = scalarString(&e, name, "", k.Value, v)
+		case "negatable":
+			defNegatable = scalarBool(&e, name, "", k.Value, v)
 		case "entries":
 			entries = v
 		default:
-			e.add(pos(name, k), "", "unknown top-level key %q; allowed: lang, category, entries", k.Value)
+			e.add(pos(name, k), "", "unknown top-level key %q; allowed: lang, category, negatable, entries", k.Value)
 		}
 	}
 	if entries == nil {
@@ -98,7 +101,7 @@ func Parse(name string, data []byte) (*Lexicon, error) {
 	}
 	seen := map[string]Position{}
 	for _, n := range entries.Content {
-		ent, ok := parseEntry(&e, name, n, defLang, defCategory)
+		ent, ok := parseEntry(&e, name, n, defLang, defCategory, defNegatable)
 		if ent.ID != "" {
 			if prev, dup := seen[ent.ID]; dup {
 				e.add(ent.Pos, ent.ID, "duplicate id; first defined at %s: give each entry its own id", prev)
@@ -141,8 +144,8 @@ func decodeYAML(data []byte, doc *yaml.Node) (err error) {
 
 var knownEntryKeys = "id, category, lang, weight, message, source, phrases, regex, feature, match_case, unless, negatable, cross_sentences, examples"
 
-func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string) (Entry, bool) {
-	ent := Entry{Lang: defLang, Category: defCategory, Negatable: true, Pos: pos(file, n)}
+func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string, defNegatable bool) (Entry, bool) {
+	ent := Entry{Lang: defLang, Category: defCategory, Negatable: defNegatable, Pos: pos(file, n)}
 	if n.Kind != yaml.MappingNode {
 		e.add(pos(file, n), "", "each entry must be a mapping (id:, weight:, ...), found %s", kindName(n))
 		return ent, false
