@@ -73,9 +73,10 @@ var mentionIntroducers = [][]string{
 }
 
 // context returns the factor that the text around a match applies to its
-// weight, and a note saying why, for negatable rules: a negation cancels
-// a phrase (x0), an exception cancels any match, a mention reduces it
-// (MentionFactor), a hedge softens a phrase (HedgeFactor).
+// weight, and a note saying why: an exception cancels any match, a
+// mention (quotation marks, "so-called") reduces it (MentionFactor), and
+// for negatable rules a negation cancels a phrase (x0) and a hedge softens
+// it (HedgeFactor).
 func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, string) {
 	if c.tokA < 0 || d.cfg.noContext {
 		return 1, ""
@@ -87,10 +88,7 @@ func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, 
 			return 0, "cancelled by exception " + quote(u)
 		}
 	}
-	if !ru.Negatable {
-		return 1, ""
-	}
-	if c.kind == kindPhrase {
+	if c.kind == kindPhrase && ru.Negatable {
 		if cue, ok := negatedBy(s, a); ok {
 			tk := toks[cue]
 			return 0, "negated by " + quote(text[tk.Start:tk.End]) + " at " + itoa(int(tk.Start)) + "-" + itoa(int(tk.End))
@@ -109,7 +107,7 @@ func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, 
 	} else if intro, ok := introducedAsMention(s, a); ok {
 		factor, note = MentionFactor, "introduced by "+quote(intro)+": a mention, not a use (x"+ftoa(MentionFactor)+")"
 	}
-	if c.kind == kindPhrase {
+	if c.kind == kindPhrase && ru.Negatable {
 		if h, ok := hedgedBy(s, a); ok {
 			factor *= HedgeFactor
 			note = addNote(note, "hedged by "+quote(h)+" (x"+ftoa(HedgeFactor)+")")
@@ -215,7 +213,7 @@ func negatedBy(s *scratch, a int) (int, bool) {
 			break
 		}
 		w := string(s.tok.Fold(j))
-		if scopeBreakers[w] {
+		if scopeBreakers[w] || (w == "sin" && j+1 < len(toks) && string(s.tok.Fold(j+1)) == "embargo") {
 			break
 		}
 		if w == "t" && j > 0 && toks[j-1].End < toks[j].Start {

@@ -294,6 +294,7 @@ func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error)
 	for k, m := range d.matchers {
 		s.cands = m.scan(toks, s.syms[k], s.exact, s.cands)
 	}
+	s.cands = d.dropForeignSingles(s, s.cands)
 	var errs []error
 	s.cands, errs = d.runRegexes(s, text, s.cands)
 	s.cands = d.features(s, text, s.cands)
