@@ -168,9 +168,16 @@ func usable(s literalSet) bool {
 		if r, n := utf8.DecodeRuneInString(core); n == len(core) && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r)) {
 			return false
 		}
+		if strings.Trim(core, commonPunct+" ") == "" {
+			return false // only common punctuation and spaces: everywhere in prose
+		}
 	}
 	return true
 }
+
+// commonPunct are marks too frequent in prose to be worth searching for
+// on their own.
+const commonPunct = ".,:;'\"-()/‘’“”"
 
 // emojiLiteral stands for "any symbol of category So" (emoji and other
 // pictographs) in a literal set; the scanner finds those runes directly.
@@ -229,7 +236,7 @@ func setMembers(cs *syntax.CharSet) ([]string, bool) {
 			return nil, false
 		}
 	}
-	if len(out) == 0 || len(out) > 8 {
+	if len(out) == 0 || len(out) > 16 {
 		return nil, false
 	}
 	return out, true
@@ -247,6 +254,12 @@ func charLits(r rune, ignoreCase bool) literalSet {
 // exact returns every string n can match, when that set is small and
 // finite; zero-width assertions match the empty string.
 func exact(n *syntax.RegexNode) literalSet {
+	if n.Options&syntax.RightToLeft != 0 {
+		if n.T == syntax.NtPosLook || n.T == syntax.NtNegLook {
+			return literalSet{""} // a lookbehind consumes nothing
+		}
+		return nil // parsed reversed: no literals from here
+	}
 	ic := n.Options&syntax.IgnoreCase != 0
 	switch n.T {
 	case syntax.NtOne:
@@ -267,19 +280,13 @@ func exact(n *syntax.RegexNode) literalSet {
 		}
 		return m
 	case syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
-		if n.M != n.N || n.M > 4 {
-			return nil
-		}
-		return repeatLits(charLits(n.Ch, ic), n.M)
+		return repeatRange(charLits(n.Ch, ic), n.M, n.N)
 	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
-		if n.M != n.N || n.M > 4 {
-			return nil
-		}
 		m, ok := setMembers(n.Set)
 		if !ok {
 			return nil
 		}
-		return repeatLits(m, n.M)
+		return repeatRange(m, n.M, n.N)
 	case syntax.NtBoundary, syntax.NtECMABoundary, syntax.NtBol, syntax.NtBeginning, syntax.NtEol:
 		return literalSet{boundary}
 	case syntax.NtNonboundary, syntax.NtStart, syntax.NtNonECMABoundary, syntax.NtEmpty, syntax.NtPosLook, syntax.NtNegLook,
@@ -312,16 +319,35 @@ func exact(n *syntax.RegexNode) literalSet {
 			return exact(n.Children[0])
 		}
 	case syntax.NtLoop, syntax.NtLazyloop:
-		if len(n.Children) == 1 && n.M == n.N && n.M >= 0 && n.M <= 4 {
-			return repeatLits(exact(n.Children[0]), n.M)
+		if len(n.Children) == 1 {
+			return repeatRange(exact(n.Children[0]), n.M, n.N)
 		}
 	}
 	return nil
 }
 
+// repeatRange is every string of min to max copies of s, when that is a
+// small range ("(?: that)?" gives "" and " that").
+func repeatRange(s literalSet, min, max int) literalSet {
+	if s == nil || min < 0 || max < min || max > 4 || max-min > 2 {
+		return nil
+	}
+	var out literalSet
+	for k := min; k <= max; k++ {
+		out = union(out, repeatLits(s, k))
+		if out == nil {
+			return nil
+		}
+	}
+	return out
+}
+
 // required returns a set of literals one of which every match of n
 // contains, or nil when none is known.
 func required(n *syntax.RegexNode) literalSet {
+	if n.Options&syntax.RightToLeft != 0 {
+		return nil
+	}
 	if e := exact(n); e != nil {
 		if !nonEmpty(e) {
 			return nil // may match without consuming a literal
@@ -339,6 +365,17 @@ func required(n *syntax.RegexNode) literalSet {
 			run = literalSet{""}
 		}
 		for _, c := range n.Children {
+			if c.T == syntax.NtPosLook {
+				// A lookahead's text must be there too, next to the match.
+				// (Lookbehinds are parsed right to left, reversed: skipped.)
+				if c.Options&syntax.RightToLeft != 0 || len(c.Children) != 1 {
+					continue
+				}
+				if r := required(c.Children[0]); better(r, best) {
+					best = r
+				}
+				continue
+			}
 			if isSpaceLoop(c) {
 				if next := cross(run, literalSet{boundary}); next != nil {
 					run = next
@@ -386,6 +423,10 @@ func required(n *syntax.RegexNode) literalSet {
 		return out
 	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
 		if len(n.Children) == 1 {
+			return required(n.Children[0])
+		}
+	case syntax.NtPosLook:
+		if len(n.Children) == 1 && n.Options&syntax.RightToLeft == 0 {
 			return required(n.Children[0])
 		}
 	case syntax.NtLoop, syntax.NtLazyloop:

@@ -21,7 +21,7 @@ func TestRegexLiterals(t *testing.T) {
 	}{
 		{`[!¡]{3,}`, literalSet{"!", "¡"}, true},
 		{`\b(?:comment|type)\s+\w`, literalSet{"\x01comment\x01", "\x01type\x01"}, true},
-		{`(?<![\w])#?(?:l4l|f4f)\b`, literalSet{"f4f\x01", "l4l\x01"}, true},
+		{`(?<![\w])#?(?:l4l|f4f)\b`, literalSet{"f4f\x01", "l4l\x01", "#f4f\x01", "#l4l\x01"}, true},
 		{`\bdoi:\s*10\.\d{1,3}/`, literalSet{"\x01doi:"}, true},
 		{`\d+ (things|cosas)$`, literalSet{" cosas", " things"}, false},
 		{`\bfor\b|\bsuch\b`, literalSet{"\x01for\x01", "\x01such\x01"}, true},
