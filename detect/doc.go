@@ -40,21 +40,23 @@
 //
 // Each match contributes
 //
-//		contribution = weight × context × repeat × length × disguise
+//	contribution = weight × context × repeat × length × disguise
 //
-//	  - context: 0 when a negation ("not", "no", "nunca", "ne … pas") comes
-//	    up to 4 words before a phrase in the same clause, or when an entry's
-//	    exception occurs in the sentence; MentionFactor (0.25) inside
-//	    quotation marks or after "so-called", "frases como", "ce qu'on
-//	    appelle"; HedgeFactor (0.5) after "maybe", "quizás", "peut-être".
-//	    Entries marked negatable: false ignore negation and hedges.
-//	  - repeat: RepeatDecay^(k−1) for the k-th hit of the same rule (1, ½,
-//	    ¼, …), so a phrase pasted 50 times adds at most twice its weight.
-//	  - length: 1 for texts of up to ReferenceWords (40) words; beyond that
-//	    sqrt(40/words) for rules below SignatureWeight (2.0). Signatures
-//	    such as chatbot residue count in full at any length.
-//	  - disguise: ObfuscationBonus (1.25) when the match needed
-//	    de-obfuscation, else 1.
+// where the factors are:
+//
+//   - context: 0 when a negation ("not", "no", "nunca", "ne … pas") comes
+//     up to 4 words before a phrase in the same clause, or when an entry's
+//     exception occurs in the sentence; MentionFactor (0.25) inside
+//     quotation marks or after "so-called", "frases como", "ce qu'on
+//     appelle"; HedgeFactor (0.5) after "maybe", "quizás", "peut-être".
+//     Entries marked negatable: false ignore negation and hedges.
+//   - repeat: RepeatDecay^(k−1) for the k-th hit of the same rule (1, ½,
+//     ¼, …), so a phrase pasted 50 times adds at most twice its weight.
+//   - length: 1 for texts of up to ReferenceWords (40) words; beyond that
+//     sqrt(40/words) for rules below SignatureWeight (2.0). Signatures
+//     such as chatbot residue count in full at any length.
+//   - disguise: ObfuscationBonus (1.25) when the match needed
+//     de-obfuscation, else 1.
 //
 // A category's points are the sum of its contributions, and its score is
 //
