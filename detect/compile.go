@@ -245,18 +245,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				if e.CrossSentences {
 					m.cross[idx] = true
 				}
-				for _, p := range e.Phrases {
-					parts, _ := lexicon.ParsePhrase(p)
-					for _, part := range parts {
-						for _, pc := range token.Words(part.Word) {
-							if pc.Kind == token.Word {
-								d.words[pc.Text] = true
-							}
-						}
-					}
-				}
 				for i, p := range e.Phrases {
-					if err := m.add(p, idx, d.exact); err != nil {
+					if err := m.add(p, idx, d.exact, d.words); err != nil {
 						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("phrases[%d]: %v", i, err)})
 						bad = true
 					}
@@ -266,15 +256,13 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			if len(e.Regex) > 0 {
 				kinds = append(kinds, "regex")
 				for i, src := range e.Regex {
-					re, err := lexicon.CompileRegex(src, e.MatchCase)
+					lits, windowed, err := regexLiterals(src, e.MatchCase)
 					if err != nil {
-						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("regex[%d]: %v", i, err)})
+						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("regex[%d]: pattern %q does not compile: %v", i, src, err)})
 						bad = true
 						continue
 					}
-					re.MatchTimeout = cfg.regexTimeout
-					lits, windowed := regexLiterals(src, e.MatchCase)
-					d.regexes = append(d.regexes, regexRule{rule: idx, re: re, lits: lits, windowed: windowed})
+					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: lits, windowed: windowed})
 					r.Patterns = append(r.Patterns, "/"+src+"/")
 				}
 			}
@@ -291,7 +279,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			if len(e.Unless) > 0 {
 				um := newMatcher(e.Lang, stemmerFor(e.Lang))
 				for i, p := range e.Unless {
-					if err := um.add(p, 0, d.exact); err != nil {
+					if err := um.add(p, 0, d.exact, nil); err != nil {
 						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unless[%d]: %v", i, err)})
 						bad = true
 					}
@@ -324,8 +312,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		d.exactPF.add(w)
 	}
 	lits := map[string][]acOut{}
-	for i, rr := range d.regexes {
-		for _, l := range rr.lits {
+	for i := range d.regexes {
+		for _, l := range d.regexes[i].lits {
 			if l == emojiLiteral {
 				d.regexes[i].symbols = true
 				d.anySymbols = true

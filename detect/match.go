@@ -22,6 +22,7 @@ type matcher struct {
 	lang  string              // language code; "" for the unstemmed group
 	stem  func(string) string // nil: words are matched as folded
 	stems map[string]int32    // stem -> symbol id
+	memo  map[string]string   // folded word -> stem, while compiling
 	nodes []node
 	cross map[int32]bool // rules whose phrases may cross a sentence end
 	pf    *prefilter
@@ -46,7 +47,7 @@ type node struct {
 }
 
 func newMatcher(lang string, stem func(string) string) *matcher {
-	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang))}
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, memo: map[string]string{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang))}
 	m.nodes = append(m.nodes, node{any: -1})
 	return m
 }
@@ -56,7 +57,14 @@ func (m *matcher) stemOf(p token.Piece) string {
 	if m.stem == nil || p.Kind == token.Emoji {
 		return p.Text
 	}
-	return m.stem(p.Text)
+	if st, ok := m.memo[p.Text]; ok {
+		return st
+	}
+	st := m.stem(p.Text)
+	if m.memo != nil {
+		m.memo[p.Text] = st
+	}
+	return st
 }
 
 func (m *matcher) intern(s string) int32 {
@@ -71,6 +79,7 @@ func (m *matcher) intern(s string) int32 {
 
 // finish builds the lookup tables used at scoring time.
 func (m *matcher) finish() {
+	m.memo = nil // compile-time only
 	m.rootStem = make([]int32, len(m.stems))
 	for i := range m.rootStem {
 		m.rootStem[i] = -1
@@ -97,7 +106,8 @@ func (m *matcher) child(from int32, key int32) int32 {
 }
 
 // add compiles one phrase for rule r into the trie.
-func (m *matcher) add(phrase string, r int32, exact map[string]int32) error {
+// vocab, when not nil, collects every folded word of the phrase.
+func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[string]bool) error {
 	parts, err := lexicon.ParsePhrase(phrase)
 	if err != nil {
 		return err
@@ -143,6 +153,9 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32) error {
 				return err
 			}
 			for _, pc := range pieces {
+				if vocab != nil && pc.Kind == token.Word {
+					vocab[pc.Text] = true
+				}
 				var key int32
 				if p.Exact {
 					id, ok := exact[pc.Text]

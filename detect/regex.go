@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
+
+	"github.com/redflag-go/redflag/lexicon"
 )
 
 // This file is the only place that talks to regexp2. regexp2 reports rune
@@ -15,8 +19,13 @@ import (
 // from rune index to byte offset, and every match is converted through it.
 
 type regexRule struct {
-	rule     int32
-	re       *regexp2.Regexp
+	rule      int32
+	src       string
+	matchCase bool
+	timeout   time.Duration
+	once      sync.Once
+	re        *regexp2.Regexp // compiled on first use
+	reErr     error
 	lits     literalSet // required literals; nil runs on the whole text
 	windowed bool       // may run on windows around its literals
 	symbols  bool       // one of its literals is "any \p{So} symbol"
@@ -37,6 +46,19 @@ func (e *RuleError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *RuleError) Unwrap() error { return e.Err }
+
+// regexp returns the compiled regex, compiling it on first use: a
+// Detector with hundreds of regexes compiles fast, and each regex is
+// compiled once, safely, whichever goroutine needs it first.
+func (rr *regexRule) regexp() (*regexp2.Regexp, error) {
+	rr.once.Do(func() {
+		rr.re, rr.reErr = lexicon.CompileRegex(rr.src, rr.matchCase)
+		if rr.re != nil {
+			rr.re.MatchTimeout = rr.timeout
+		}
+	})
+	return rr.re, rr.reErr
+}
 
 // decodeRunes fills s.runes and s.runeByte for text.
 func (s *scratch) decodeRunes(text string) {
@@ -124,9 +146,17 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	var errs []error
 	for i := range d.regexes {
 		rr := &d.regexes[i]
+		if len(s.regWin[i]) == 0 {
+			continue
+		}
+		re, err := rr.regexp()
+		if err != nil {
+			errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
+			continue
+		}
 		for _, w := range s.regWin[i] {
 			ra, rb := s.runeIndex(w.start), s.runeIndex(w.end)
-			err := rr.re.FindRunesMatches(s.runes[:rb], ra, func(v regexp2.MatchView) bool {
+			err := re.FindRunesMatches(s.runes[:rb], ra, func(v regexp2.MatchView) bool {
 				idx, n, ok := v.GroupRange(0)
 				if !ok || n == 0 {
 					return true

@@ -21,9 +21,9 @@ func TestBuiltinRegexesArePrefiltered(t *testing.T) {
 	d, err := Compile(lexs, WithRegexTimeout(10*time.Second))
 	require.NoError(t, err)
 	var without []string
-	for _, rr := range d.regexes {
-		if rr.lits == nil {
-			without = append(without, d.rules[rr.rule].ID+" /"+rr.re.String()+"/")
+	for i := range d.regexes {
+		if rr := &d.regexes[i]; rr.lits == nil {
+			without = append(without, d.rules[rr.rule].ID+" /"+rr.src+"/")
 		}
 	}
 	assert.Empty(t, without, "built-in regexes with no selective literal: rewrite them as phrases, or give them a required literal")

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -84,21 +85,29 @@ func asciiLower(s string) string {
 // regexLiterals returns the required literal set of a regex, and whether
 // the regex may be run on windows (false when it tests the end of the
 // whole text, which a window would fake).
-func regexLiterals(src string, matchCase bool) (literalSet, bool) {
+func regexLiterals(src string, matchCase bool) (lits literalSet, windowed bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			lits, windowed, err = nil, false, fmt.Errorf("parser failed: %v", r)
+		}
+	}()
 	opts := syntax.RegexOptions(0)
 	if !matchCase {
 		opts = syntax.IgnoreCase
 	}
 	tree, err := syntax.Parse(src, syntax.ParseOptions{RegexOptions: opts})
-	if err != nil || tree == nil || tree.Root == nil {
-		return nil, false
+	if err != nil {
+		return nil, false, err
 	}
-	windowed := !endsText(tree.Root)
+	if tree == nil || tree.Root == nil {
+		return nil, false, nil
+	}
+	windowed = !endsText(tree.Root)
 	req := required(tree.Root)
 	if req == nil || !usable(req) {
-		return nil, windowed
+		return nil, windowed, nil
 	}
-	return req, windowed
+	return req, windowed, nil
 }
 
 // boundary marks a literal end that the regex requires to sit at a word

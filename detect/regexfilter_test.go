@@ -34,7 +34,8 @@ func TestRegexLiterals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {
-			got, windowed := regexLiterals(tt.re, false)
+			got, windowed, err := regexLiterals(tt.re, false)
+			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 			assert.Equal(t, tt.windowed, windowed)
 		})
@@ -91,8 +92,11 @@ func TestRegexPrefilterExact(t *testing.T) {
 		if len(byteOf) != len(runes)+1 {
 			continue // invalid UTF-8 is decoded differently by the two paths
 		}
-		for _, rr := range d.regexes {
-			err := rr.re.FindRunesMatches(runes, 0, func(v regexp2.MatchView) bool {
+		for i := range d.regexes {
+			rr := &d.regexes[i]
+			re, err := rr.regexp()
+			require.NoError(t, err)
+			err = re.FindRunesMatches(runes, 0, func(v regexp2.MatchView) bool {
 				idx, n, ok := v.GroupRange(0)
 				if ok && n > 0 {
 					c := cand{start: byteOf[idx], end: byteOf[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex}
