@@ -26,9 +26,9 @@ type regexRule struct {
 	once      sync.Once
 	re        *regexp2.Regexp // compiled on first use
 	reErr     error
-	lits     literalSet // required literals; nil runs on the whole text
-	windowed bool       // may run on windows around its literals
-	symbols  bool       // one of its literals is "any \p{So} symbol"
+	lits      literalSet // required literals; nil runs on the whole text
+	windowed  bool       // may run on windows around its literals
+	symbols   bool       // one of its literals is "any \p{So} symbol"
 }
 
 // RuleError reports a rule that could not finish on a text, such as a
