@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"sync"
+
 	"github.com/redflag-go/redflag/detect/internal/token"
 	"github.com/redflag-go/redflag/lexicon"
 )
@@ -60,12 +62,26 @@ func (m *matcher) stemOf(p token.Piece) string {
 	if st, ok := m.memo[p.Text]; ok {
 		return st
 	}
-	st := m.stem(p.Text)
+	key := m.lang + "\x00" + p.Text
+	var st string
+	if v, ok := stemCache.Load(key); ok {
+		st = v.(string)
+	} else {
+		st = m.stem(p.Text)
+		stemCache.Store(key, st)
+	}
 	if m.memo != nil {
 		m.memo[p.Text] = st
 	}
 	return st
 }
+
+// stemCache remembers the stems of lexicon words across Compile calls in
+// one process ("lang\x00word" -> stem). Stemming is a pure function, so
+// sharing it is safe; it makes compiling variants of the same lexicons
+// (per-tenant options, tests) cheap. It holds lexicon words only, never
+// scored text.
+var stemCache sync.Map
 
 func (m *matcher) intern(s string) int32 {
 	if id, ok := m.stems[s]; ok {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -85,7 +86,34 @@ func asciiLower(s string) string {
 // regexLiterals returns the required literal set of a regex, and whether
 // the regex may be run on windows (false when it tests the end of the
 // whole text, which a window would fake).
-func regexLiterals(src string, matchCase bool) (lits literalSet, windowed bool, err error) {
+func regexLiterals(src string, matchCase bool) (literalSet, bool, error) {
+	key := literalKey{src, matchCase}
+	if v, ok := literalCache.Load(key); ok {
+		r := v.(literalResult)
+		return r.lits, r.windowed, r.err
+	}
+	lits, windowed, err := analyseRegex(src, matchCase)
+	literalCache.Store(key, literalResult{lits, windowed, err})
+	return lits, windowed, err
+}
+
+type literalKey struct {
+	src       string
+	matchCase bool
+}
+
+type literalResult struct {
+	lits     literalSet
+	windowed bool
+	err      error
+}
+
+// literalCache remembers regex analyses across Compile calls in one
+// process: the analysis is a pure function of the pattern. The sets are
+// never modified after they are stored.
+var literalCache sync.Map
+
+func analyseRegex(src string, matchCase bool) (lits literalSet, windowed bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			lits, windowed, err = nil, false, fmt.Errorf("parser failed: %v", r)
@@ -580,11 +608,10 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			}
 		}
 	}
-	type tnode struct {
-		next map[uint8]int32
-		out  []acOut
-	}
-	nodes := []tnode{{next: map[uint8]int32{}}}
+	// Goto function, built densely as literals are inserted (0 = none).
+	nc := ac.nclass
+	ac.delta = make([]int32, nc, 64*nc)
+	outs := [][]acOut{nil}
 	keys := make([]string, 0, len(lits))
 	for l := range lits {
 		keys = append(keys, l)
@@ -593,42 +620,44 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	for _, l := range keys {
 		cur := int32(0)
 		for i := 0; i < len(l); i++ {
-			c := ac.class[l[i]]
-			nx, ok := nodes[cur].next[c]
-			if !ok {
-				nx = int32(len(nodes))
-				nodes = append(nodes, tnode{next: map[uint8]int32{}})
-				nodes[cur].next[c] = nx
+			c := int(ac.class[l[i]])
+			nx := ac.delta[int(cur)*nc+c]
+			if nx == 0 {
+				nx = int32(len(outs))
+				outs = append(outs, nil)
+				ac.delta = append(ac.delta, make([]int32, nc)...)
+				ac.delta[int(cur)*nc+c] = nx
 			}
 			cur = nx
 		}
-		nodes[cur].out = append(nodes[cur].out, lits[l]...)
+		outs[cur] = append(outs[cur], lits[l]...)
 	}
-	n := len(nodes)
-	ac.delta = make([]int32, n*ac.nclass)
+	n := len(outs)
 	ac.out = make([][]acOut, n)
 	fail := make([]int32, n)
-	// Breadth-first: fill transitions with failure links folded in.
-	queue := []int32{}
-	for c := 1; c < ac.nclass; c++ {
-		if nx, ok := nodes[0].next[uint8(c)]; ok {
-			ac.delta[c] = nx
-			fail[nx] = 0
+	// Breadth-first: complete the transitions with the failure links.
+	queue := make([]int32, 0, n)
+	for c := 1; c < nc; c++ {
+		if nx := ac.delta[c]; nx != 0 {
 			queue = append(queue, nx)
 		}
 	}
-	ac.out[0] = nodes[0].out
+	ac.out[0] = outs[0]
 	for len(queue) > 0 {
-		s := queue[0]
+		st := queue[0]
 		queue = queue[1:]
-		ac.out[s] = append(append([]acOut{}, nodes[s].out...), ac.out[fail[s]]...)
-		for c := 1; c < ac.nclass; c++ {
-			if nx, ok := nodes[s].next[uint8(c)]; ok {
-				ac.delta[int(s)*ac.nclass+c] = nx
-				fail[nx] = ac.delta[int(fail[s])*ac.nclass+c]
+		if f := ac.out[fail[st]]; len(f) > 0 {
+			ac.out[st] = append(append(make([]acOut, 0, len(outs[st])+len(f)), outs[st]...), f...)
+		} else {
+			ac.out[st] = outs[st]
+		}
+		for c := 1; c < nc; c++ {
+			i := int(st)*nc + c
+			if nx := ac.delta[i]; nx != 0 {
+				fail[nx] = ac.delta[int(fail[st])*nc+c]
 				queue = append(queue, nx)
 			} else {
-				ac.delta[int(s)*ac.nclass+c] = ac.delta[int(fail[s])*ac.nclass+c]
+				ac.delta[i] = ac.delta[int(fail[st])*nc+c]
 			}
 		}
 	}
