@@ -311,6 +311,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	for w := range d.exact {
 		d.exactPF.add(w)
 	}
+	d.exactPF.build()
 	lits := map[string][]acOut{}
 	for i := range d.regexes {
 		for _, l := range d.regexes[i].lits {

@@ -42,6 +42,7 @@ type RuleDetail struct {
 // PhraseDetail is one phrase and the terms the matcher compares with the
 // words of a text.
 type PhraseDetail struct {
+	// Phrase is the phrase as written in the lexicon.
 	Phrase string `json:"phrase"`
 	// Terms has one item per word as the matcher sees it: a Snowball stem
 	// ("chang" for "changes"), "=form" for an exact word form, an emoji,

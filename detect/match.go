@@ -41,11 +41,33 @@ type gapEdge struct {
 }
 
 type node struct {
-	next    map[int32]int32
+	next    edges
 	any     int32 // child reached by "*", or -1
 	gaps    []gapEdge
 	accepts []int32 // rule indices whose phrase ends here
 	cross   bool    // some phrase through this node may cross a sentence end
+}
+
+// edge is one trie transition; a node's edges are few (usually one or
+// two), so a small slice scanned linearly beats a map in time and space.
+type edge struct {
+	key, child int32
+}
+
+type edges []edge
+
+func (es edges) get(key int32) (int32, bool) {
+	for _, e := range es {
+		if e.key == key {
+			return e.child, true
+		}
+	}
+	return 0, false
+}
+
+func (es edges) has(key int32) bool {
+	_, ok := es.get(key)
+	return ok
 }
 
 func newMatcher(lang string, stem func(string) string) *matcher {
@@ -96,27 +118,25 @@ func (m *matcher) intern(s string) int32 {
 // finish builds the lookup tables used at scoring time.
 func (m *matcher) finish() {
 	m.memo = nil // compile-time only
+	m.pf.build()
 	m.rootStem = make([]int32, len(m.stems))
 	for i := range m.rootStem {
 		m.rootStem[i] = -1
 	}
-	for k, c := range m.nodes[0].next {
-		if k&exactBit == 0 {
-			m.rootStem[k] = c
+	for _, e := range m.nodes[0].next {
+		if e.key >= 0 && e.key&exactBit == 0 {
+			m.rootStem[e.key] = e.child
 		}
 	}
 }
 
 func (m *matcher) child(from int32, key int32) int32 {
 	n := &m.nodes[from]
-	if n.next == nil {
-		n.next = map[int32]int32{}
-	}
-	if c, ok := n.next[key]; ok {
+	if c, ok := n.next.get(key); ok {
 		return c
 	}
 	c := int32(len(m.nodes))
-	m.nodes[from].next[key] = c
+	m.nodes[from].next = append(m.nodes[from].next, edge{key, c})
 	m.nodes = append(m.nodes, node{any: -1})
 	return c
 }
@@ -224,7 +244,7 @@ func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) 
 	root := &m.nodes[0]
 	for i := range toks {
 		s, e := syms[i], exactSyms[i]
-		if (s < 0 || m.rootStem[s] < 0) && (e < 0 || root.next[e|exactBit] == 0) &&
+		if (s < 0 || m.rootStem[s] < 0) && (e < 0 || !root.next.has(e|exactBit)) &&
 			!(m.hasStart && (s >= 0 || e >= 0) && (i == 0 || toks[i-1].Sentence != toks[i].Sentence)) {
 			continue // no phrase starts with this word
 		}
@@ -282,7 +302,7 @@ func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 		return
 	}
 	if nd.next != nil && depth > 0 {
-		if c, ok := nd.next[anchorEnd]; ok && (int(j) >= len(w.toks) || w.toks[j].Sentence != w.toks[j-1].Sentence) {
+		if c, ok := nd.next.get(anchorEnd); ok && (int(j) >= len(w.toks) || w.toks[j].Sentence != w.toks[j-1].Sentence) {
 			w.walk(c, j, crossed, depth+1)
 		}
 	}
@@ -290,7 +310,7 @@ func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 		return
 	}
 	if nd.next != nil && depth == 0 {
-		if c, ok := nd.next[anchorStart]; ok && (j == 0 || w.toks[j-1].Sentence != w.toks[j].Sentence) {
+		if c, ok := nd.next.get(anchorStart); ok && (j == 0 || w.toks[j-1].Sentence != w.toks[j].Sentence) {
 			w.walk(c, j, crossed, 1)
 		}
 	}
@@ -303,12 +323,12 @@ func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 	}
 	if nd.next != nil {
 		if s := w.syms[j]; s >= 0 {
-			if c, ok := nd.next[s]; ok {
+			if c, ok := nd.next.get(s); ok {
 				w.walk(c, j+1, next, depth+1)
 			}
 		}
 		if e := w.exact[j]; e >= 0 {
-			if c, ok := nd.next[e|exactBit]; ok {
+			if c, ok := nd.next.get(e | exactBit); ok {
 				w.walk(c, j+1, next, depth+1)
 			}
 		}

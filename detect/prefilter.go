@@ -14,15 +14,32 @@ package detect
 // one of its own prefixes of those lengths is a whole core (cores of 1-3
 // bytes) or the first 4 bytes of a core.
 
-const prefilterBits = 1 << 18
-
 type prefilter struct {
 	slack int
+	keys  []uint32 // hashed cores, until build
 	bits  []uint64
+	mask  uint32
 }
 
 func newPrefilter(slack int) *prefilter {
-	return &prefilter{slack: slack, bits: make([]uint64, prefilterBits/64)}
+	return &prefilter{slack: slack}
+}
+
+// build sizes the bit set to the number of cores (about 32 bits per core,
+// so few false positives) and fills it. It is called once, after the last
+// add; a prefilter with no cores refuses everything.
+func (p *prefilter) build() {
+	n := uint32(512)
+	for n < 32*uint32(len(p.keys)) && n < 1<<22 {
+		n <<= 1
+	}
+	p.bits = make([]uint64, n/64)
+	p.mask = n - 1
+	for _, k := range p.keys {
+		k &= p.mask
+		p.bits[k>>6] |= 1 << (k & 63)
+	}
+	p.keys = nil
 }
 
 // slackFor returns how many trailing bytes of a stem may differ from the
@@ -47,12 +64,15 @@ func pfKey(short bool, n int, b []byte) uint32 {
 	for i := 0; i < n; i++ {
 		k = (k ^ uint32(b[i])) * 0x01000193
 	}
-	return (k ^ k>>15) & (prefilterBits - 1)
+	return k ^ k>>15
 }
 
-func (p *prefilter) set(k uint32) { p.bits[k>>6] |= 1 << (k & 63) }
+func (p *prefilter) set(k uint32) { p.keys = append(p.keys, k) }
 
-func (p *prefilter) has(k uint32) bool { return p.bits[k>>6]&(1<<(k&63)) != 0 }
+func (p *prefilter) has(k uint32) bool {
+	k &= p.mask
+	return p.bits[k>>6]&(1<<(k&63)) != 0
+}
 
 // add records a stem (or, for the unstemmed group, a whole word).
 func (p *prefilter) add(stem string) {

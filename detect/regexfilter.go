@@ -584,7 +584,7 @@ func repeatLits(s literalSet, n int) literalSet {
 type acMatcher struct {
 	class  [256]uint8 // byte -> class; 0 for bytes in no literal
 	nclass int
-	delta  []int32   // state*nclass + class -> next state
+	delta  []uint16  // state*nclass + class -> next state
 	out    [][]acOut // state -> literals ending here (including via fail links)
 }
 
@@ -610,7 +610,7 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	}
 	// Goto function, built densely as literals are inserted (0 = none).
 	nc := ac.nclass
-	ac.delta = make([]int32, nc, 64*nc)
+	ac.delta = make([]uint16, nc, 64*nc)
 	outs := [][]acOut{nil}
 	keys := make([]string, 0, len(lits))
 	for l := range lits {
@@ -621,12 +621,15 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		cur := int32(0)
 		for i := 0; i < len(l); i++ {
 			c := int(ac.class[l[i]])
-			nx := ac.delta[int(cur)*nc+c]
+			nx := int32(ac.delta[int(cur)*nc+c])
 			if nx == 0 {
 				nx = int32(len(outs))
+				if nx > 0xFFFF {
+					return nil // too many literals for one automaton: regexes run unfiltered
+				}
 				outs = append(outs, nil)
-				ac.delta = append(ac.delta, make([]int32, nc)...)
-				ac.delta[int(cur)*nc+c] = nx
+				ac.delta = append(ac.delta, make([]uint16, nc)...)
+				ac.delta[int(cur)*nc+c] = uint16(nx)
 			}
 			cur = nx
 		}
@@ -639,7 +642,7 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	queue := make([]int32, 0, n)
 	for c := 1; c < nc; c++ {
 		if nx := ac.delta[c]; nx != 0 {
-			queue = append(queue, nx)
+			queue = append(queue, int32(nx))
 		}
 	}
 	ac.out[0] = outs[0]
@@ -654,8 +657,8 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		for c := 1; c < nc; c++ {
 			i := int(st)*nc + c
 			if nx := ac.delta[i]; nx != 0 {
-				fail[nx] = ac.delta[int(fail[st])*nc+c]
-				queue = append(queue, nx)
+				fail[nx] = int32(ac.delta[int(fail[st])*nc+c])
+				queue = append(queue, int32(nx))
 			} else {
 				ac.delta[i] = ac.delta[int(fail[st])*nc+c]
 			}
@@ -667,10 +670,10 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 // scan calls hit for every occurrence of a literal: its byte span and
 // the regex it belongs to.
 func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32)) {
-	state := int32(0)
+	state := 0
 	nc := ac.nclass
 	for i := 0; i < len(text); i++ {
-		state = ac.delta[int(state)*nc+int(ac.class[text[i]])]
+		state = int(ac.delta[state*nc+int(ac.class[text[i]])])
 		if outs := ac.out[state]; len(outs) > 0 {
 			for _, o := range outs {
 				a, b := i+1-int(o.length), i+1
