@@ -290,6 +290,10 @@ func diagnoseMissing(d *detect.Detector, text string, got []detect.Match, w Hit)
 			cancelled = append(cancelled, m)
 		}
 	}
+	if len(scored) > 0 && w.End == 0 {
+		return fmt.Sprintf("%s fires %d time(s) (%s), fewer than the test expects: drop the extra expectation, or add the text that should raise it again",
+			w.Rule, len(scored), spans(scored))
+	}
 	if len(scored) > 0 {
 		return fmt.Sprintf("%s matched at %s instead of %d-%d %q: fix the expected span, or change the phrase if it should cover exactly that text",
 			w.Rule, spans(scored), w.Start, w.End, text[w.Start:w.End])

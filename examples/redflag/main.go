@@ -46,6 +46,10 @@ type options struct {
 	rules     bool
 	noBuiltin bool
 	color     bool
+	// rule authors' modes (lint.go, inspect.go)
+	lint        bool
+	explainRule string
+	coverage    bool
 }
 
 func main() {
@@ -72,6 +76,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, color bool) (
 	fs.Float64Var(&o.threshold, "threshold", detect.DefaultThreshold, "category score at or above which a text is flagged, in (0,1]")
 	fs.BoolVar(&o.rules, "rules", false, "list the compiled rules instead of scoring")
 	fs.BoolVar(&o.noBuiltin, "no-builtin", false, "do not load the built-in lexicons (use only -lexicon files)")
+	fs.BoolVar(&o.lint, "lint", false, "check the lexicon files and directories given as arguments; exit 1 on findings")
+	fs.StringVar(&o.explainRule, "explain-rule", "", "show one rule in full: patterns, compiled stems, examples (honours -format json)")
+	fs.BoolVar(&o.coverage, "coverage", false, "score the inputs and report how often each rule fired, and which never did")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: redflag [flags] [file ...]\n\nScores text (files, or standard input) for hype, fabricated citations and\nengagement bait, and explains every point. Exit status: 0 clean, 1 flagged, 2 error.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -91,12 +98,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, color bool) (
 	if !(o.threshold > 0 && o.threshold <= 1) {
 		return 2, fmt.Errorf("-threshold %v is out of range: use a value in (0, 1]", o.threshold)
 	}
+	if err := modeConflict(o); err != nil {
+		return 2, err
+	}
+	if o.lint {
+		return runLint(fs.Args(), o, stdout, stderr)
+	}
 	d, err := buildDetector(o)
 	if err != nil {
 		return 2, err
 	}
 	if o.rules {
 		return 0, listRules(d, o, stdout)
+	}
+	if o.explainRule != "" {
+		return explainRule(d, o, stdout)
+	}
+	if o.coverage {
+		return coverage(d, o, fs.Args(), stdin, stdout, stderr)
 	}
 	return score(d, o, fs.Args(), stdin, stdout, stderr)
 }
