@@ -299,13 +299,19 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	ruleCat := make([]int32, len(d.rules))
+	for i := range d.rules {
+		ruleCat[i] = int32(d.rules[i].cat)
+	}
 	for _, k := range keys {
 		groups[k].finish()
+		groups[k].ruleCat = ruleCat
 		d.matchers = append(d.matchers, groups[k])
 	}
 	for _, r := range d.rules {
 		for _, um := range r.unless {
 			um.finish()
+			um.ruleCat = make([]int32, 1) // an unless matcher has one pseudo-rule, 0
 		}
 	}
 	for w := range d.exact {

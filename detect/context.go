@@ -2,6 +2,7 @@ package detect
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/redflag-go/redflag/detect/internal/token"
 )
@@ -56,8 +57,9 @@ var hedges = map[string]bool{
 	"peutetre": true, "eventuellement": true,
 }
 
-// hedgePairs are two-word hedges ("tal vez", "peut-être").
-var hedgePairs = [][2]string{{"tal", "vez"}, {"peut", "etre"}, {"a", "lo mejor"}}
+// hedgeSeqs are hedges of several words ("tal vez", "a lo mejor",
+// "peut-être"), folded and split like any text.
+var hedgeSeqs = [][]string{{"tal", "vez"}, {"a", "lo", "mejor"}, {"peut", "etre"}}
 
 // mentionIntroducers are word sequences (folded, split like any text) that
 // introduce a phrase as a mention: "phrases like", "so-called".
@@ -69,7 +71,7 @@ var mentionIntroducers = [][]string{
 	{"la", "expresion"}, {"lo", "que", "llaman"}, {"el", "llamado"}, {"la", "llamada"}, {"los", "llamados"},
 	{"las", "llamadas"}, {"el", "termino"}, {"supuesto"}, {"supuesta"},
 	{"ce", "qu", "on", "appelle"}, {"des", "expressions", "comme"}, {"des", "phrases", "comme"}, {"des", "mots", "comme"},
-	{"le", "mot"}, {"l", "expression"}, {"la", "formule"}, {"soi", "disant"}, {"pretendu"}, {"pretendue"},
+	{"le", "mot"}, {"l", "expression"}, {"soi", "disant"}, {"pretendu"}, {"pretendue"},
 }
 
 // context returns the factor that the text around a match applies to its
@@ -131,7 +133,10 @@ func introducedAsMention(s *scratch, a int) (string, bool) {
 				break
 			}
 		}
-		if ok {
+		if ok && n == 1 && a-2 >= 0 && string(s.tok.Fold(a-2)) == "por" && toks[a-2].Sentence == toks[a].Sentence {
+			ok = false // "por supuesto": of course, not "so-called"
+		}
+		if ok && !s.commaBetween(a-1) {
 			return s.tokText(a-n, a-1), true
 		}
 	}
@@ -152,12 +157,9 @@ func hedgedBy(s *scratch, a int) (string, bool) {
 		if hedges[w] {
 			return w, true
 		}
-		if j > 0 {
-			prev := string(s.tok.Fold(j - 1))
-			for _, p := range hedgePairs {
-				if prev == p[0] && w == p[1] {
-					return prev + " " + w, true
-				}
+		for _, seq := range hedgeSeqs {
+			if s.foldedSeqEndsAt(j, seq) {
+				return s.tokText(j-len(seq)+1, j), true
 			}
 		}
 	}
@@ -226,7 +228,10 @@ func negatedBy(s *scratch, a int) (int, bool) {
 			}
 			continue
 		}
-		if !negationCues[w] {
+		if w == "n" && s.elidedNe(j) {
+			w = "ne"
+		}
+		if !negationCues[w] || affirmsDoubt(s, j, a) || (w == "pas" && s.pasIsNoun(j)) {
 			continue
 		}
 		if j+1 < len(toks) && j+1 < a+1 && intensifiers[string(s.tok.Fold(j+1))] {
@@ -306,4 +311,89 @@ func (s *scratch) clauseBreak(j int) bool {
 		}
 	}
 	return false
+}
+
+// foldedSeqEndsAt reports whether the folded words seq end at token j,
+// all in one sentence.
+func (s *scratch) foldedSeqEndsAt(j int, seq []string) bool {
+	toks := s.tok.Tokens
+	first := j - len(seq) + 1
+	if first < 0 {
+		return false
+	}
+	for k, w := range seq {
+		if string(s.tok.Fold(first+k)) != w || toks[first+k].Sentence != toks[j].Sentence {
+			return false
+		}
+	}
+	return true
+}
+
+// commaBetween reports a comma or semicolon between token j and the next:
+// an introducer ("so-called", "supuesto") does not reach past it.
+func (s *scratch) commaBetween(j int) bool {
+	toks := s.tok.Tokens
+	if j < 0 || j+1 >= len(toks) {
+		return false
+	}
+	a, b := int(toks[j].End), int(toks[j+1].Start)
+	if a < 0 || b > len(s.text) || a >= b {
+		return false
+	}
+	return strings.ContainsAny(s.text[a:b], ",;")
+}
+
+// elidedNe reports a French "n'" at token j: "n" followed by an apostrophe
+// and a word starting with a vowel or h ("n'est", "n'a", "n'y"), except
+// "n'importe" (any), which negates nothing.
+func (s *scratch) elidedNe(j int) bool {
+	toks := s.tok.Tokens
+	if j+1 >= len(toks) || toks[j+1].Sentence != toks[j].Sentence {
+		return false
+	}
+	sep := s.text[toks[j].End:toks[j+1].Start]
+	if sep != "'" && sep != "’" {
+		return false
+	}
+	next := s.tok.Fold(j + 1)
+	return len(next) > 0 && strings.IndexByte("aeiouyh", next[0]) >= 0 && string(next) != "importe"
+}
+
+// doubtWords after a negation cue make an affirmation: "no doubt",
+// "without a doubt", "sin duda", "sans aucun doute".
+var doubtWords = map[string]bool{"doubt": true, "question": true, "duda": true, "doute": true}
+
+// doubtFillers may come between the cue and the doubt word.
+var doubtFillers = map[string]bool{"a": true, "any": true, "aucun": true, "ninguna": true}
+
+// affirmsDoubt reports whether the cue at token j starts an idiom that
+// removes doubt, before the match at token a.
+func affirmsDoubt(s *scratch, j, a int) bool {
+	for k := j + 1; k < a && k <= j+2; k++ {
+		w := string(s.tok.Fold(k))
+		if doubtWords[w] {
+			return true
+		}
+		if !doubtFillers[w] {
+			return false
+		}
+	}
+	return false
+}
+
+// pasDeterminers before "pas" make it the noun "step": "un pas
+// révolutionnaire", "le premier pas vers".
+var pasDeterminers = map[string]bool{
+	"un": true, "le": true, "ce": true, "cet": true, "chaque": true, "premier": true, "dernier": true,
+	"grand": true, "petit": true, "nouveau": true, "faux": true, "mon": true, "ton": true, "son": true,
+	"notre": true, "votre": true, "leur": true, "des": true, "les": true, "ces": true, "mes": true,
+	"tes": true, "ses": true, "nos": true, "vos": true, "leurs": true, "premiers": true, "grands": true,
+	"petits": true, "quelques": true,
+}
+
+// pasIsNoun reports whether "pas" at token j is the noun (a step), not
+// the negation.
+func (s *scratch) pasIsNoun(j int) bool {
+	toks := s.tok.Tokens
+	return j > 0 && toks[j-1].Sentence == toks[j].Sentence && !s.clauseBreak(j-1) && pasDeterminers[string(s.tok.Fold(j-1))]
 }

@@ -30,6 +30,8 @@ type matcher struct {
 	pf    *prefilter
 	// hasStart is set when some phrase starts with "^".
 	hasStart bool
+	// ruleCat maps a rule index to its category index (shared, read-only).
+	ruleCat []int32
 	// rootStem[s] is the child of the root for stem symbol s, or -1: the
 	// first step of every walk, as a slice lookup instead of a map lookup.
 	rootStem []int32
@@ -248,23 +250,39 @@ func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) 
 			!(m.hasStart && (s >= 0 || e >= 0) && (i == 0 || toks[i-1].Sentence != toks[i].Sentence)) {
 			continue // no phrase starts with this word
 		}
-		w.best, w.bestNode, w.bestCrossed = -1, -1, false
-		w.also = w.also[:0]
+		w.evs = w.evs[:0]
 		w.sent = toks[i].Sentence
 		w.walk(0, int32(i), false, 0)
-		if w.best < 0 {
+		if len(w.evs) == 0 {
 			continue
 		}
-		for k := -1; k < len(w.also); k++ {
-			node := w.bestNode
-			if k >= 0 {
-				node = w.also[k]
-			}
-			for _, r := range m.nodes[node].accepts {
-				if w.bestCrossed && !m.cross[r] {
+		// Leftmost-longest per category: for each category, keep the
+		// phrases that end furthest, so a longer phrase of one category
+		// never hides a phrase of another.
+		w.best = w.best[:0]
+		for _, ev := range w.evs {
+			for _, r := range m.nodes[ev.node].accepts {
+				if ev.crossed && !m.cross[r] {
 					continue
 				}
-				out = append(out, cand{start: toks[i].Start, end: toks[w.best-1].End, tokA: int32(i), tokB: w.best, rule: r, kind: kindPhrase})
+				w.bump(m.ruleCat[r], ev.end)
+			}
+		}
+		first := len(out)
+		for _, ev := range w.evs {
+			for _, r := range m.nodes[ev.node].accepts {
+				if (ev.crossed && !m.cross[r]) || w.bestFor(m.ruleCat[r]) != ev.end {
+					continue
+				}
+				dup := false
+				for _, c := range out[first:] {
+					if c.rule == r && c.tokB == ev.end {
+						dup = true
+					}
+				}
+				if !dup {
+					out = append(out, cand{start: toks[i].Start, end: toks[ev.end-1].End, tokA: int32(i), tokB: ev.end, rule: r, kind: kindPhrase})
+				}
 			}
 		}
 	}
@@ -277,10 +295,39 @@ type walker struct {
 	toks        []token.Token
 	syms, exact []int32
 	sent        int32
-	best        int32 // end token (exclusive) of the longest accept so far
-	bestNode    int32
-	bestCrossed bool
-	also        []int32 // other accepting nodes ending at best
+	evs         []acceptEvent // every accepting node reached from the start token
+	best        []catEnd      // longest end per category
+}
+
+type acceptEvent struct {
+	node, end int32
+	crossed   bool
+}
+
+type catEnd struct {
+	cat int32
+	end int32
+}
+
+func (w *walker) bump(cat, end int32) {
+	for k := range w.best {
+		if w.best[k].cat == cat {
+			if end > w.best[k].end {
+				w.best[k].end = end
+			}
+			return
+		}
+	}
+	w.best = append(w.best, catEnd{cat, end})
+}
+
+func (w *walker) bestFor(cat int32) int32 {
+	for _, b := range w.best {
+		if b.cat == cat {
+			return b.end
+		}
+	}
+	return -1
 }
 
 // walk follows the trie from node n at token j, remembering the longest
@@ -288,14 +335,9 @@ type walker struct {
 // sentence end, which only rules with cross_sentences may do.
 func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 	nd := &w.m.nodes[n]
-	if len(nd.accepts) > 0 && depth > 0 && j >= w.best {
+	if len(nd.accepts) > 0 && depth > 0 {
 		if !crossed || w.anyCross(nd.accepts) {
-			if j > w.best {
-				w.best, w.bestNode, w.bestCrossed = j, n, crossed
-				w.also = w.also[:0]
-			} else if n != w.bestNode {
-				w.also = append(w.also, n) // another phrase ending at the same word
-			}
+			w.evs = append(w.evs, acceptEvent{n, j, crossed})
 		}
 	}
 	if depth > 2*lexicon.MaxPhraseWords+lexicon.MaxGap {

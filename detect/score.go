@@ -298,6 +298,7 @@ func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error)
 	var errs []error
 	s.cands, errs = d.runRegexes(s, text, s.cands)
 	s.cands = d.features(s, text, s.cands)
+	s.tokenSpans(s.cands)
 	sel := d.selectCands(s.cands)
 	words := 0
 	for i := range toks {
@@ -334,6 +335,26 @@ func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error)
 		*out = append(*out, m)
 	}
 	return words, errs
+}
+
+// tokenSpans gives regex and feature candidates the range of tokens they
+// cover, so quotation and exceptions apply to them too.
+func (s *scratch) tokenSpans(cs []cand) {
+	toks := s.tok.Tokens
+	for k := range cs {
+		c := &cs[k]
+		if c.tokA >= 0 || len(toks) == 0 {
+			continue
+		}
+		a := sort.Search(len(toks), func(i int) bool { return toks[i].End > c.start })
+		b := a
+		for b < len(toks) && toks[b].Start < c.end {
+			b++
+		}
+		if a < b {
+			c.tokA, c.tokB = int32(a), int32(b)
+		}
+	}
 }
 
 // selectCands keeps, per category, the leftmost-longest phrase matches

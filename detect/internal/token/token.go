@@ -273,6 +273,8 @@ func (st *state) run() {
 				i = j
 				continue
 			}
+		case r == '.' && st.abbreviationBefore(i):
+			// "Dr. Smith", "J. Smith", "e.g. this", "et al. 2020": not an end.
 		case isSentenceEnd(r):
 			j := i + size
 			for j < len(text) {
@@ -294,12 +296,45 @@ func (st *state) run() {
 					st.pendingBreak = true
 				}
 			}
+			// The rest of the run would scan to the same end and decide the
+			// same: skip it, so that "!!!!…" is linear, not quadratic.
+			i = j
+			continue
 		case isQuoteRune(r):
 			st.quote(r, i, size)
 		}
 		i += size
 	}
 	st.dropOpenQuote()
+}
+
+// abbreviations are folded words that a period follows without ending
+// the sentence (titles and scholarly shorthand in en, es, fr).
+var abbreviations = map[string]bool{
+	"dr": true, "drs": true, "dra": true, "prof": true, "mr": true, "mrs": true, "ms": true, "mme": true,
+	"mlle": true, "sr": true, "sra": true, "srta": true, "st": true, "jr": true, "vs": true, "al": true,
+	"fig": true, "figs": true, "vol": true, "pp": true, "ed": true, "eds": true, "approx": true, "dept": true,
+	"univ": true, "cf": true, "ca": true, "pr": true, "ud": true, "uds": true, "pag": true, "num": true,
+	"nr": true, "ref": true, "refs": true, "ch": true, "sec": true, "eq": true, "op": true, "cit": true,
+}
+
+// abbreviationBefore reports whether the period at i closes an
+// abbreviation or an initial: the word right before it is a known
+// abbreviation or a single letter.
+func (st *state) abbreviationBefore(i int) bool {
+	n := len(st.t.Tokens)
+	if n == 0 {
+		return false
+	}
+	last := &st.t.Tokens[n-1]
+	if int(last.End)-st.base != i || last.Kind != Word {
+		return false
+	}
+	f := st.t.Buf[last.FoldStart:last.FoldEnd]
+	if last.Letters == 1 && len(f) <= 2 {
+		return true
+	}
+	return abbreviations[string(f)]
 }
 
 // skipped moves past a non-prose chunk of n bytes starting at i, keeping a

@@ -22,6 +22,7 @@ func TestTokenize(t *testing.T) {
 		{"emoji is a token", "A thread🧵👇🏽", []string{"a", "thread", "🧵", "👇"}, []int32{0, 0, 0, 0}},
 		{"sentence end needs space", "v0.7.1 is out. Next", []string{"v0", "7", "1", "is", "out", "next"}, []int32{0, 0, 0, 0, 0, 1}},
 		{"newline ends sentence", "one\ntwo", []string{"one", "two"}, []int32{0, 1}},
+		{"abbreviation does not end", "Dr. Smith and J. Doe et al. wrote it. Next", []string{"dr", "smith", "and", "j", "doe", "et", "al", "wrote", "it", "next"}, []int32{0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
 		{"question then quote", `"Really?" he asked`, []string{"really", "he", "asked"}, []int32{0, 1, 1}},
 		{"zero width inside word", "re\u200bvolutionary", []string{"revolutionary"}, []int32{0}},
 		{"invalid utf8 separates", "ab\xffcd", []string{"ab", "cd"}, []int32{0, 0}},
