@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"sort"
 	"sync"
 
 	"github.com/redflag-go/redflag/detect/internal/token"
@@ -59,10 +60,26 @@ type edge struct {
 type edges []edge
 
 func (es edges) get(key int32) (int32, bool) {
-	for _, e := range es {
-		if e.key == key {
-			return e.child, true
+	if len(es) <= 8 {
+		for _, e := range es {
+			if e.key == key {
+				return e.child, true
+			}
 		}
+		return 0, false
+	}
+	// Large fan-outs are sorted by finish: binary search.
+	lo, hi := 0, len(es)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if es[mid].key < key {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(es) && es[lo].key == key {
+		return es[lo].child, true
 	}
 	return 0, false
 }
@@ -121,6 +138,11 @@ func (m *matcher) intern(s string) int32 {
 func (m *matcher) finish() {
 	m.memo = nil // compile-time only
 	m.pf.build()
+	for i := range m.nodes {
+		if es := m.nodes[i].next; len(es) > 8 {
+			sort.Slice(es, func(a, b int) bool { return es[a].key < es[b].key })
+		}
+	}
 	m.rootStem = make([]int32, len(m.stems))
 	for i := range m.rootStem {
 		m.rootStem[i] = -1
