@@ -233,3 +233,24 @@ func BenchmarkCompile(b *testing.B) {
 	}
 	b.ReportMetric(heap, "heap-B")
 }
+
+// TestCleanMessageAllocations pins the allocation behaviour the Message
+// benchmark reports: scoring a clean post into a reused Report allocates
+// nothing once the detector is warm. (Counting allocations is
+// deterministic; timing is left to the benchmarks.)
+func TestCleanMessageAllocations(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := detect.Compile(lexs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r detect.Report
+	_ = d.ScoreTo(&r, cleanPost)
+	allocs := testing.AllocsPerRun(50, func() { _ = d.ScoreTo(&r, cleanPost) })
+	if allocs != 0 {
+		t.Errorf("scoring a clean post allocates %.1f times; want 0", allocs)
+	}
+}

@@ -150,7 +150,7 @@ type Detector struct {
 	ac         *acMatcher // finds the required literals of all regexes
 	anySymbols bool       // some regex requires a \p{So} symbol
 	featRules  [numFeatures][]int32
-	pool       sync.Pool
+	pool       scratchPool
 }
 
 // Compile builds a Detector from lexicons. All expensive work happens
@@ -335,7 +335,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	// Unless matchers share the exact-symbol table, so they must be
 	// registered for token lookups too.
-	d.pool.New = func() any { return newScratch(d) }
+	d.pool.d = d
 	return d, nil
 }
 

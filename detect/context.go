@@ -86,7 +86,7 @@ func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, 
 	toks := s.tok.Tokens
 	a, b := int(c.tokA), int(c.tokB)
 	if len(ru.unless) > 0 {
-		if u, ok := d.unlessHit(s, ru, a); ok {
+		if u, ok := d.unlessHit(s, c.rule, ru, a); ok {
 			return 0, "cancelled by exception " + quote(u)
 		}
 	}
@@ -169,15 +169,19 @@ func hedgedBy(s *scratch, a int) (string, bool) {
 // sentenceSpan returns the byte span of the sentence of token i.
 func (s *scratch) sentenceSpan(i int) Span {
 	toks := s.tok.Tokens
-	sent := toks[i].Sentence
-	lo, hi := i, i
-	for lo > 0 && toks[lo-1].Sentence == sent {
-		lo--
-	}
-	for hi+1 < len(toks) && toks[hi+1].Sentence == sent {
-		hi++
-	}
+	lo, hi := s.sentenceRange(i)
 	return Span{Start: int(toks[lo].Start), End: int(toks[hi].End)}
+}
+
+// sentenceRange returns the first and last token of the sentence of token
+// i. Sentence numbers never decrease along the tokens, so both ends are
+// found by binary search: many matches in one huge sentence stay cheap.
+func (s *scratch) sentenceRange(i int) (lo, hi int) {
+	toks := s.tok.Tokens
+	sent := toks[i].Sentence
+	lo = sort.Search(i, func(k int) bool { return toks[k].Sentence >= sent })
+	hi = i + sort.Search(len(toks)-i, func(k int) bool { return toks[i+k].Sentence > sent }) - 1
+	return lo, hi
 }
 
 // sentenceAt returns the sentence around a byte offset that may fall
@@ -244,16 +248,38 @@ func negatedBy(s *scratch, a int) (int, bool) {
 
 // unlessHit reports whether one of the rule's exception phrases occurs in
 // the sentence of token a, and which.
-func (d *Detector) unlessHit(s *scratch, ru *rule, a int) (string, bool) {
+func (d *Detector) unlessHit(s *scratch, ri int32, ru *rule, a int) (string, bool) {
 	toks := s.tok.Tokens
 	sent := toks[a].Sentence
-	lo, hi := a, a
-	for lo > 0 && toks[lo-1].Sentence == sent {
-		lo--
+	// The answer is the same for every match of the rule in one sentence:
+	// remember the last one per rule, so that many matches in one huge
+	// sentence do not rescan it each time.
+	if len(s.unlessMemo) != len(d.rules) {
+		s.unlessMemo = make([]unlessMemo, len(d.rules))
 	}
-	for hi+1 < len(toks) && toks[hi+1].Sentence == sent {
-		hi++
+	memo := &s.unlessMemo[ri]
+	if memo.gen == s.gen && memo.sent == sent {
+		return memo.hit, memo.ok
 	}
+	hit, ok := d.unlessScan(s, ru, a)
+	*memo = unlessMemo{gen: s.gen, sent: sent, hit: hit, ok: ok}
+	return hit, ok
+}
+
+// unlessMemo is the exception found (or not) in one sentence for one rule,
+// valid for the analysis numbered gen.
+type unlessMemo struct {
+	gen  uint64
+	sent int32
+	hit  string
+	ok   bool
+}
+
+// unlessScan looks for the rule's exception phrases in the sentence of
+// token a.
+func (d *Detector) unlessScan(s *scratch, ru *rule, a int) (string, bool) {
+	toks := s.tok.Tokens
+	lo, hi := s.sentenceRange(a)
 	sub := toks[lo : hi+1]
 	exact := make([]int32, len(sub))
 	for _, um := range ru.unless {

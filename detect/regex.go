@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -30,6 +31,10 @@ type regexRule struct {
 	windowed  bool       // may run on windows around its literals
 	symbols   bool       // one of its literals is "any \p{So} symbol"
 }
+
+// ErrRegexTimeout is wrapped by the RuleError of a regex that ran past
+// its timeout (see WithRegexTimeout): errors.Is(err, ErrRegexTimeout).
+var ErrRegexTimeout = errors.New("regex timed out")
 
 // RuleError reports a rule that could not finish on a text, such as a
 // regex that ran past its timeout. The other rules' matches are still in
@@ -101,6 +106,12 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			}
 			return
 		}
+		// A hit whose window the last window already covers changes
+		// nothing; skipping it keeps a long line with many hits linear
+		// (windowAround scans to the end of the line).
+		if n := len(ws); n > 0 && a-regexFilterReach >= ws[n-1].start && b+regexFilterReach <= ws[n-1].end {
+			return
+		}
 		w := windowAround(text, a, b)
 		if n := len(ws); n > 0 && w.start <= ws[n-1].end {
 			if w.end > ws[n-1].end {
@@ -167,6 +178,10 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			if err != nil {
 				if errors.Is(err, regexp2.ErrBacktrackingStackLimit) {
 					err = errors.New("regex exceeded its backtracking limit")
+				} else if strings.HasPrefix(err.Error(), "match timeout") {
+					// regexp2 quotes the whole input in its timeout error:
+					// up to MaxInputBytes in one message. Say where instead.
+					err = fmt.Errorf("%w after %v on bytes %d-%d", ErrRegexTimeout, re.MatchTimeout, w.start, w.end)
 				}
 				errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
 				break

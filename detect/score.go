@@ -2,7 +2,9 @@ package detect
 
 import (
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/redflag-go/redflag/detect/internal/token"
 )
@@ -41,6 +43,68 @@ func (e *InputError) Error() string {
 // maxCacheWords bounds the per-goroutine cache of word stems.
 const maxCacheWords = 1 << 16
 
+// scratchPool keeps per-call working memory for reuse. It is a small
+// mutex-guarded free list rather than a sync.Pool: a sync.Pool hands a
+// goroutine that moved to another P a fresh object, and the word-stem
+// cache inside a scratch is worth keeping. Buffers grown by a huge text
+// are dropped before a scratch goes back, so the pool stays small.
+type scratchPool struct {
+	mu   sync.Mutex
+	free []*scratch
+	big  *scratch // at most one scratch with large buffers is kept
+	d    *Detector
+}
+
+// smallTokens is the token capacity up to which a pooled scratch is
+// small; maxPooledTokens bounds what even the one big scratch may keep.
+const (
+	smallTokens     = 1 << 14
+	maxPooledTokens = 1 << 20
+)
+
+func (p *scratchPool) get() *scratch {
+	p.mu.Lock()
+	if p.big != nil {
+		s := p.big
+		p.big = nil
+		p.mu.Unlock()
+		return s
+	}
+	if n := len(p.free); n > 0 {
+		s := p.free[n-1]
+		p.free = p.free[:n-1]
+		p.mu.Unlock()
+		return s
+	}
+	p.mu.Unlock()
+	return newScratch(p.d).(*scratch)
+}
+
+func (p *scratchPool) put(s *scratch) {
+	s.text = ""
+	if cap(s.tok.Tokens) > maxPooledTokens {
+		s.tok.Tokens, s.tok.Buf = nil, nil
+		s.exact, s.obf = nil, nil
+		for k := range s.syms {
+			s.syms[k] = nil
+		}
+	}
+	if cap(s.runes) > 4*maxPooledTokens {
+		s.runes, s.runeByte = nil, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if cap(s.tok.Tokens) > smallTokens || cap(s.runes) > 4*smallTokens {
+		if p.big == nil {
+			p.big = s
+		}
+		return
+	}
+	if len(p.free) < 2*runtime.GOMAXPROCS(0) {
+		p.free = append(p.free, s)
+	}
+}
+
 // scratch is the per-call working memory, pooled and reused.
 type scratch struct {
 	tok      token.Tokenizer
@@ -55,6 +119,10 @@ type scratch struct {
 	text     string  // the text being analysed
 	obf      []uint8 // per token: the de-obfuscation it needed
 	alt      []byte  // scratch for rewritten words
+	// gen numbers the analyses done with this scratch; unlessMemo entries
+	// of an earlier analysis are stale.
+	gen        uint64
+	unlessMemo []unlessMemo
 }
 
 func newScratch(d *Detector) any {
@@ -272,8 +340,8 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 		d.finalize(r, 0)
 		return &InputError{Size: len(text)}
 	}
-	s := d.pool.Get().(*scratch)
-	defer d.pool.Put(s)
+	s := d.pool.get()
+	defer d.pool.put(s)
 	words, errs := d.analyze(s, text, &r.Matches)
 	s.text = "" // do not keep the caller's text alive in the pool
 	d.finalize(r, words)
@@ -285,6 +353,7 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 // returns the number of words. finalize applies repeats and length.
 func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error) {
 	s.tok.Reset()
+	s.gen++
 	s.text = text
 	s.tok.Tokenize(text, 0)
 	d.joinSpaced(s, text)

@@ -32,8 +32,8 @@ const (
 // are judged per chunk.
 func (d *Detector) ScoreReader(rd io.Reader) (Report, error) {
 	var r Report
-	s := d.pool.Get().(*scratch)
-	defer d.pool.Put(s)
+	s := d.pool.get()
+	defer d.pool.put(s)
 	buf := make([]byte, 0, StreamOverlap+2*StreamChunk)
 	var (
 		keep    int // bytes at the front of buf already analysed (overlap)

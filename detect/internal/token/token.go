@@ -632,12 +632,11 @@ func codeSpanEnd(text string, i int) int {
 		}
 		return 0
 	}
+	// Find the closing backtick first and then check that no line break
+	// comes before it: searching for the line break first would scan to
+	// the end of a long line for every backtick ("` ` ` …"), quadratically.
 	rest := text[i+1:]
-	nl := strings.IndexByte(rest, '\n')
-	if nl >= 0 {
-		rest = rest[:nl]
-	}
-	if j := strings.IndexByte(rest, '`'); j > 0 {
+	if j := strings.IndexByte(rest, '`'); j > 0 && strings.IndexByte(rest[:j], '\n') < 0 {
 		return i + 1 + j + 1
 	}
 	return 0
@@ -647,6 +646,7 @@ func codeSpanEnd(text string, i int) int {
 // address starting at i (after optional opening punctuation), or 0.
 func skipNonProse(text string, i int) int {
 	end := i
+	marks := false // a '/', '@' or an inner '.': the chunk may be an address
 	for end < len(text) {
 		c := text[end]
 		if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
@@ -660,7 +660,13 @@ func skipNonProse(text string, i int) int {
 			end += size
 			continue
 		}
+		if c == '/' || c == '@' || (c == '.' && end+1 < len(text) && asciiClass[text[end+1]] != 0) {
+			marks = true
+		}
 		end++
+	}
+	if !marks {
+		return 0
 	}
 	chunk := text[i:end]
 	lead := 0
@@ -677,7 +683,13 @@ func skipNonProse(text string, i int) int {
 		trail--
 	}
 	core := body[:trail]
-	lower := strings.ToLower(core)
+	lower := core
+	for k := 0; k < len(core); k++ {
+		if c := core[k]; 'A' <= c && c <= 'Z' {
+			lower = strings.ToLower(core)
+			break
+		}
+	}
 	switch {
 	case strings.Contains(lower, "://"), strings.HasPrefix(lower, "www."), strings.HasPrefix(lower, "mailto:"):
 	case isEmail(core):
