@@ -33,6 +33,8 @@ type matcher struct {
 	hasStart bool
 	// ruleCat maps a rule index to its category index (shared, read-only).
 	ruleCat []int32
+	// startChild is the root's child by the "^" anchor, or -1.
+	startChild int32
 	// rootStem[s] is the child of the root for stem symbol s, or -1: the
 	// first step of every walk, as a slice lookup instead of a map lookup.
 	rootStem []int32
@@ -49,6 +51,8 @@ type node struct {
 	gaps    []gapEdge
 	accepts []int32 // rule indices whose phrase ends here
 	cross   bool    // some phrase through this node may cross a sentence end
+	// endChild is the child by the "$" anchor, or -1 (set by finish).
+	endChild int32
 }
 
 // edge is one trie transition; a node's edges are few (usually one or
@@ -139,9 +143,18 @@ func (m *matcher) finish() {
 	m.memo = nil // compile-time only
 	m.pf.build()
 	for i := range m.nodes {
-		if es := m.nodes[i].next; len(es) > 8 {
+		nd := &m.nodes[i]
+		if es := nd.next; len(es) > 8 {
 			sort.Slice(es, func(a, b int) bool { return es[a].key < es[b].key })
 		}
+		nd.endChild = -1
+		if c, ok := nd.next.get(anchorEnd); ok {
+			nd.endChild = c
+		}
+	}
+	m.startChild = -1
+	if c, ok := m.nodes[0].next.get(anchorStart); ok {
+		m.startChild = c
 	}
 	m.rootStem = make([]int32, len(m.stems))
 	for i := range m.rootStem {
@@ -156,8 +169,11 @@ func (m *matcher) finish() {
 
 func (m *matcher) child(from int32, key int32) int32 {
 	n := &m.nodes[from]
-	if c, ok := n.next.get(key); ok {
-		return c
+	// While compiling, edges are not sorted yet: scan them all.
+	for _, e := range n.next {
+		if e.key == key {
+			return e.child
+		}
 	}
 	c := int32(len(m.nodes))
 	m.nodes[from].next = append(m.nodes[from].next, edge{key, c})
@@ -274,7 +290,20 @@ func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) 
 		}
 		w.evs = w.evs[:0]
 		w.sent = toks[i].Sentence
-		w.walk(0, int32(i), false, 0)
+		// The root step, without searching the root's many edges.
+		if s >= 0 {
+			if c := m.rootStem[s]; c >= 0 {
+				w.walk(c, int32(i+1), false, 1)
+			}
+		}
+		if e >= 0 {
+			if c, ok := root.next.get(e | exactBit); ok {
+				w.walk(c, int32(i+1), false, 1)
+			}
+		}
+		if m.startChild >= 0 && (i == 0 || toks[i-1].Sentence != toks[i].Sentence) {
+			w.walk(m.startChild, int32(i), false, 1)
+		}
 		if len(w.evs) == 0 {
 			continue
 		}
@@ -365,18 +394,11 @@ func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 	if depth > 2*lexicon.MaxPhraseWords+lexicon.MaxGap {
 		return
 	}
-	if nd.next != nil && depth > 0 {
-		if c, ok := nd.next.get(anchorEnd); ok && (int(j) >= len(w.toks) || w.toks[j].Sentence != w.toks[j-1].Sentence) {
-			w.walk(c, j, crossed, depth+1)
-		}
+	if nd.endChild >= 0 && (int(j) >= len(w.toks) || w.toks[j].Sentence != w.toks[j-1].Sentence) {
+		w.walk(nd.endChild, j, crossed, depth+1)
 	}
 	if int(j) >= len(w.toks) {
 		return
-	}
-	if nd.next != nil && depth == 0 {
-		if c, ok := nd.next.get(anchorStart); ok && (j == 0 || w.toks[j-1].Sentence != w.toks[j].Sentence) {
-			w.walk(c, j, crossed, 1)
-		}
 	}
 	next := crossed
 	if w.toks[j].Sentence != w.sent && depth > 0 {
