@@ -40,6 +40,19 @@ func (e *InputError) Error() string {
 	return "input is " + itoa(e.Size) + " bytes; Score accepts at most " + itoa(MaxInputBytes) + ": use ScoreReader for long documents"
 }
 
+// hotSize is the number of slots of the direct-mapped word cache.
+const hotSize = 1024
+
+type hotSlot struct {
+	key string
+	off int32
+}
+
+// keyOf returns the cached word stored at a cache offset.
+func (s *scratch) keyOf(off int32, stride int) string {
+	return s.cacheKey[int(off)/stride]
+}
+
 // maxCacheWords bounds the per-goroutine cache of word stems.
 const maxCacheWords = 1 << 16
 
@@ -116,9 +129,11 @@ type scratch struct {
 	runes    []rune
 	runeByte []int32
 	regWin   [][]window
-	text     string  // the text being analysed
-	obf      []uint8 // per token: the de-obfuscation it needed
-	alt      []byte  // scratch for rewritten words
+	text     string           // the text being analysed
+	hot      [hotSize]hotSlot // direct-mapped front of cache
+	cacheKey []string         // the word of each cache entry
+	obf      []uint8          // per token: the de-obfuscation it needed
+	alt      []byte           // scratch for rewritten words
 	// gen numbers the analyses done with this scratch; unlessMemo entries
 	// of an earlier analysis are stale.
 	gen        uint64
@@ -205,7 +220,22 @@ func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 		return nil
 	}
 	stride := nm + 2 // [known, exact, stems...]
+	// A small direct-mapped cache in front of the map answers the common
+	// words of a text without hashing them twice.
+	h := uint32(2166136261)
+	for _, c := range f {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	slot := &s.hot[h&(hotSize-1)]
+	if slot.key == string(f) && slot.off >= 0 {
+		v := s.cacheVal[slot.off : int(slot.off)+stride]
+		if v[0] == 0 {
+			return nil
+		}
+		return v[1:]
+	}
 	if off, ok := s.cache[string(f)]; ok {
+		slot.key, slot.off = s.keyOf(off, stride), off
 		v := s.cacheVal[off : int(off)+stride]
 		if v[0] == 0 {
 			return nil
@@ -215,9 +245,13 @@ func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 	if len(s.cache) >= maxCacheWords {
 		clear(s.cache)
 		s.cacheVal = s.cacheVal[:0]
+		s.cacheKey = s.cacheKey[:0]
+		s.hot = [hotSize]hotSlot{}
 	}
 	off := int32(len(s.cacheVal))
 	word := string(f)
+	slot.key, slot.off = word, off
+	s.cacheKey = append(s.cacheKey, word)
 	id, ok := d.exact[word]
 	if !ok {
 		id = -1

@@ -205,6 +205,9 @@ func (st *state) dropOpenQuote() {
 func (st *state) run() {
 	text := st.text
 	chunkStart := true
+	// The current chunk (run of non-space characters) and the state at its
+	// start: if it turns out to be a URL or an address, it is rolled back.
+	var chunk chunkMark
 	i := 0
 	for i < len(text) {
 		c := text[i]
@@ -212,11 +215,7 @@ func (st *state) run() {
 		if c < utf8.RuneSelf && asciiClass[c] != 0 {
 			if chunkStart {
 				chunkStart = false
-				if n := skipNonProse(text, i); n > 0 {
-					i = st.skipped(i, n)
-					chunkStart = true
-					continue
-				}
+				chunk = st.mark(i)
 			}
 			i = st.word(i, 0)
 			continue
@@ -236,8 +235,15 @@ func (st *state) run() {
 		}
 		if chunkStart {
 			chunkStart = false
-			if n := skipNonProse(text, i); n > 0 {
-				i = st.skipped(i, n)
+			chunk = st.mark(i)
+		}
+		// Only a chunk with '/', ':', '@' or an inner '.' can be an
+		// address: check it then, once.
+		if !chunk.checked && (r == '/' || r == ':' || r == '@' || (r == '.' && i+1 < len(text) && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]] != 0)) {
+			chunk.checked = true
+			if n := skipNonProse(text, chunk.pos); n > 0 {
+				st.rollback(chunk)
+				i = st.skipped(chunk.pos, n)
 				chunkStart = true
 				continue
 			}
@@ -335,6 +341,28 @@ func (st *state) abbreviationBefore(i int) bool {
 		return true
 	}
 	return abbreviations[string(f)]
+}
+
+// chunkMark records the tokenizer state at the start of a chunk.
+type chunkMark struct {
+	pos, tokens, buf int
+	sentence         int32
+	pendingBreak     bool
+	quoteClose       rune
+	quoteTok         int
+	checked          bool
+}
+
+func (st *state) mark(i int) chunkMark {
+	return chunkMark{pos: i, tokens: len(st.t.Tokens), buf: len(st.t.Buf), sentence: st.sentence,
+		pendingBreak: st.pendingBreak, quoteClose: st.quoteClose, quoteTok: st.quoteTok}
+}
+
+func (st *state) rollback(m chunkMark) {
+	st.t.Tokens = st.t.Tokens[:m.tokens]
+	st.t.Buf = st.t.Buf[:m.buf]
+	st.sentence, st.pendingBreak = m.sentence, m.pendingBreak
+	st.quoteClose, st.quoteTok = m.quoteClose, m.quoteTok
 }
 
 // skipped moves past a non-prose chunk of n bytes starting at i, keeping a
@@ -541,6 +569,16 @@ func (st *state) word(i int, flags Flags) int {
 	}
 	if tk.Flags&Digits != 0 && tk.Letters > 0 {
 		tk.Flags |= Leet
+	}
+	if int(tk.FoldStart) == len(t.Buf) {
+		// Only marks that fold away (a stray accent, a variation
+		// selector): keep them as they are, since an empty folded form
+		// would match every other one.
+		for _, r := range text[wordStart:i] {
+			if !IsIgnorable(r) {
+				t.Buf = utf8.AppendRune(t.Buf, r)
+			}
+		}
 	}
 	tk.FoldEnd = int32(len(t.Buf))
 	t.Tokens = append(t.Tokens, tk)
