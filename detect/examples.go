@@ -21,6 +21,22 @@ type ExampleFailure struct {
 // Error says what failed and what the rule author can change.
 func (f ExampleFailure) Error() string {
 	var b strings.Builder
+	hit := false
+	for _, m := range f.Got {
+		if m.Rule == f.Entry && m.Contribution > 0 {
+			hit = true
+		}
+	}
+	if f.Err != nil && hit == f.WantHit {
+		// The example behaved, but scoring it did not finish (a regex ran
+		// out of time): say so instead of claiming it was (not) flagged.
+		kind := "no_match"
+		if f.WantHit {
+			kind = "match"
+		}
+		fmt.Fprintf(&b, "%s: %s: %s example %q could not be checked: %s", f.Pos, f.Entry, kind, f.Text, strings.ReplaceAll(f.Err.Error(), "\n", "; "))
+		return b.String()
+	}
 	if f.WantHit {
 		fmt.Fprintf(&b, "%s: %s: match example %q is not flagged by this entry", f.Pos, f.Entry, f.Text)
 	} else {
@@ -49,7 +65,7 @@ func (f ExampleFailure) Error() string {
 		fmt.Fprintf(&b, "; matched %s: make the phrase more specific, add an unless: exception, or change the example", strings.Join(own, "; "))
 	}
 	if f.Err != nil {
-		fmt.Fprintf(&b, " (scoring error: %v)", f.Err)
+		fmt.Fprintf(&b, " (scoring error: %s)", strings.ReplaceAll(f.Err.Error(), "\n", "; "))
 	}
 	return b.String()
 }

@@ -94,6 +94,35 @@ func (p *prefilter) add(stem string) {
 	p.set(pfKey(false, 4, b))
 }
 
+// pfKeys are the four prefix hashes of one word, computed once and
+// checked against every prefilter.
+type pfKeys struct {
+	k [4]uint32
+	n int // how many are valid: short cores 1..3, then the 4-byte prefix
+}
+
+func keysOf(w []byte) pfKeys {
+	var ks pfKeys
+	for n := 1; n <= 3 && n <= len(w); n++ {
+		ks.k[ks.n] = pfKey(true, n, w)
+		ks.n++
+	}
+	if len(w) >= 4 {
+		ks.k[3] = pfKey(false, 4, w)
+	}
+	return ks
+}
+
+// passKeys is pass with precomputed keys.
+func (p *prefilter) passKeys(ks *pfKeys, long bool) bool {
+	for i := 0; i < ks.n; i++ {
+		if p.has(ks.k[i]) {
+			return true
+		}
+	}
+	return long && p.has(ks.k[3])
+}
+
 // pass reports whether the folded word w may stem to a recorded stem.
 func (p *prefilter) pass(w []byte) bool {
 	for n := 1; n <= 3 && n <= len(w); n++ {

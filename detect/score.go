@@ -211,12 +211,14 @@ func (d *Detector) lookup(s *scratch) {
 func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 	nm := len(d.matchers)
 	pass := uint32(0)
+	ks := keysOf(f)
+	long := len(f) >= 4
 	for k, m := range d.matchers {
-		if m.pf.pass(f) {
+		if m.pf.passKeys(&ks, long) {
 			pass |= 1 << k
 		}
 	}
-	if pass == 0 && !d.exactPF.pass(f) {
+	if pass == 0 && !d.exactPF.passKeys(&ks, long) {
 		return nil
 	}
 	stride := nm + 2 // [known, exact, stems...]

@@ -494,7 +494,7 @@ func (st *state) word(i int, flags Flags) int {
 				i++
 				continue
 			}
-			if (c == '$' || c == '@') && i > wordStart && i+1 < len(text) && asciiClass[text[i+1]] != 0 && asciiClass[text[i+1]] != 3 {
+			if (c == '$' || c == '@') && i > wordStart && i+1 < len(text) && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]] != 0 && asciiClass[text[i+1]] != 3 {
 				// "fr$e", "t@g": a symbol standing for a letter.
 				tk.Flags |= Leet
 				t.Buf = append(t.Buf, c)
@@ -698,7 +698,7 @@ func skipNonProse(text string, i int) int {
 			end += size
 			continue
 		}
-		if c == '/' || c == '@' || (c == '.' && end+1 < len(text) && asciiClass[text[end+1]] != 0) {
+		if c == '/' || c == '@' || (c == '.' && end+1 < len(text) && text[end+1] < utf8.RuneSelf && asciiClass[text[end+1]] != 0) {
 			marks = true
 		}
 		end++
