@@ -19,7 +19,7 @@ const (
 	// (weight 1.0) in a short text.
 	DefaultThreshold = 0.5
 	// DefaultRegexTimeout bounds each regex search of one Score call.
-	DefaultRegexTimeout = 100 * time.Millisecond
+	DefaultRegexTimeout = 250 * time.Millisecond
 	// MaxRules is the largest number of entries one Detector compiles.
 	MaxRules = 100000
 )

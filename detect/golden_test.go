@@ -93,6 +93,9 @@ func TestGoldenSeedPosts(t *testing.T) {
 // every match (rule, span, contribution): any change to matching or
 // scoring shows up here, so speed work can prove it changed nothing.
 func TestGoldenLabeledReports(t *testing.T) {
+	if raceEnabled {
+		t.Skip("corpus-sized: runs in the plain test pass, not under -race")
+	}
 	d := builtinDetector(t)
 	files, err := filepath.Glob("../testdata/labeled/*/*.tsv")
 	require.NoError(t, err)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -181,9 +182,12 @@ func (q quality) table() string {
 }
 
 func TestQuality(t *testing.T) {
+	if raceEnabled {
+		t.Skip("corpus-sized: runs in the plain test pass, not under -race")
+	}
 	lexs, err := lexicon.Builtin()
 	require.NoError(t, err)
-	d, err := detect.Compile(lexs)
+	d, err := detect.Compile(lexs, detect.WithRegexTimeout(10*time.Second))
 	require.NoError(t, err)
 	items := loadLabeled(t)
 	q := measure(t, d, items)
@@ -210,7 +214,7 @@ func TestQuality(t *testing.T) {
 	t.Logf("%d entries add points on neutral texts:\n  %s", len(noisy), strings.Join(noisy, "\n  "))
 
 	if os.Getenv("REDFLAG_QUALITY_CONTEXT") != "" {
-		dn, err := detect.Compile(lexs, detect.WithContext(false))
+		dn, err := detect.Compile(lexs, detect.WithContext(false), detect.WithRegexTimeout(10*time.Second))
 		require.NoError(t, err)
 		qn := measure(t, dn, items)
 		t.Logf("without context handling (negation, quotation, hedges, exceptions):\n%s", qn.table())

@@ -76,7 +76,10 @@ func TestRegexPrefilterExact(t *testing.T) {
 	}
 	texts = append(texts, "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
 	s := newScratch(d).(*scratch)
-	for _, text := range texts {
+	for ti, text := range texts {
+		if raceOn && ti%10 != 0 {
+			continue // sampled under -race; the plain pass runs every text
+		}
 		got, errs := d.runRegexes(s, text, nil)
 		require.Empty(t, errs)
 		gotSet := map[cand]bool{}
