@@ -71,12 +71,21 @@ func (s *scratch) decodeRunes(text string) {
 	s.runeByte = s.runeByte[:0]
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 {
+			r = invalidRune
+		}
 		s.runes = append(s.runes, r)
 		s.runeByte = append(s.runeByte, int32(i))
 		i += size
 	}
 	s.runeByte = append(s.runeByte, int32(len(text)))
 }
+
+// invalidRune is what regexes see for an invalid UTF-8 byte: a
+// noncharacter that no class a rule uses (\p{So}, \p{L}, \w, \s) contains.
+// U+FFFD, the usual stand-in, is a symbol (\p{So}), so garbage bytes
+// would pass for emoji ("\xff for yes, \xfe for no").
+const invalidRune = 0xFFFF
 
 // runRegexes appends regex candidates and returns errors for rules that
 // timed out. Each regex runs only on the windows around its required
@@ -132,7 +141,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 				continue
 			}
 			r, size := utf8.DecodeRuneInString(text[i:])
-			if unicode.Is(unicode.So, r) {
+			if size > 1 && unicode.Is(unicode.So, r) { // an invalid byte is no symbol
 				for ri := range d.regexes {
 					if d.regexes[ri].symbols {
 						addHit(i, i+size, int32(ri))

@@ -133,7 +133,8 @@ type scratch struct {
 	hot      [hotSize]hotSlot // direct-mapped front of cache
 	cacheKey []string         // the word of each cache entry
 	obf      []uint8          // per token: the de-obfuscation it needed
-	alt      []byte           // scratch for rewritten words
+	ranker
+	alt []byte // scratch for rewritten words
 	// gen numbers the analyses done with this scratch; unlessMemo entries
 	// of an earlier analysis are stale.
 	gen        uint64
@@ -331,19 +332,23 @@ func deleet(s *scratch, f []byte, one byte) []byte {
 	return s.alt
 }
 
-// destretch collapses runs of 3 or more identical bytes to keep copies.
+// destretch collapses runs of 3 or more identical bytes to keep copies;
+// shorter runs ("mm" in "comments") stay as they are.
 func destretch(s *scratch, f []byte, keep int) []byte {
 	s.alt = s.alt[:0]
-	run := 0
-	for i, c := range f {
-		if i > 0 && c == f[i-1] {
-			run++
-		} else {
-			run = 1
+	for i := 0; i < len(f); {
+		j := i
+		for j < len(f) && f[j] == f[i] {
+			j++
 		}
-		if run <= keep {
-			s.alt = append(s.alt, c)
+		n := j - i
+		if n >= 3 {
+			n = keep
 		}
+		for k := 0; k < n; k++ {
+			s.alt = append(s.alt, f[i])
+		}
+		i = j
 	}
 	return s.alt
 }
@@ -373,14 +378,14 @@ func (d *Detector) Score(text string) (Report, error) {
 func (d *Detector) ScoreTo(r *Report, text string) error {
 	r.Matches = r.Matches[:0]
 	if len(text) > MaxInputBytes {
-		d.finalize(r, 0)
+		d.finalize(r, 0, &ranker{})
 		return &InputError{Size: len(text)}
 	}
 	s := d.pool.get()
 	defer d.pool.put(s)
 	words, errs := d.analyze(s, text, &r.Matches)
 	s.text = "" // do not keep the caller's text alive in the pool
-	d.finalize(r, words)
+	d.finalize(r, words, &s.ranker)
 	return joinErrors(errs)
 }
 
@@ -525,7 +530,7 @@ func (d *Detector) selectCands(cs []cand) []cand {
 
 // finalize applies repeat decay and length scaling to the matches of r
 // (in text order), and computes the totals and scores.
-func (d *Detector) finalize(r *Report, words int) {
+func (d *Detector) finalize(r *Report, words int, s *ranker) {
 	r.Threshold = d.cfg.threshold
 	r.Points = 0
 	r.Score = 0
@@ -550,25 +555,13 @@ func (d *Detector) finalize(r *Report, words int) {
 		return 0
 	}
 	lf := lengthFactor(words)
-	var hits map[string]int
-	if len(r.Matches) > 16 {
-		hits = map[string]int{}
-	}
+	// Repeat decay ranks the hits of one rule strongest first, so a quoted
+	// mention before an earnest use does not discount the earnest one.
+	rank := s.rank(r.Matches)
 	for i := range r.Matches {
 		m := &r.Matches[i]
 		if m.Contribution > 0 {
-			var k int
-			if hits != nil {
-				k = hits[m.Rule]
-				hits[m.Rule] = k + 1
-			} else {
-				for j := 0; j < i; j++ {
-					if r.Matches[j].Rule == m.Rule && r.Matches[j].Contribution > 0 {
-						k++
-					}
-				}
-			}
-			if k > 0 {
+			if k := rank[i]; k > 0 {
 				rep := math.Pow(RepeatDecay, float64(k))
 				m.Contribution *= rep
 				m.Note = addNote(m.Note, "repeat "+itoa(k+1)+" of this rule (x"+ftoa(rep)+")")
@@ -593,6 +586,46 @@ func (d *Detector) finalize(r *Report, words int) {
 			r.Flagged = true
 		}
 	}
+}
+
+// ranker holds, for each match, its rank among the live hits of its rule
+// (0 for the strongest), reusing buf.
+type ranker struct {
+	buf []int
+	idx []int
+}
+
+// rank orders each rule's hits by contribution, strongest first, ties in
+// text order; cancelled hits (no points) get rank 0 and do not count.
+func (s *ranker) rank(ms []Match) []int {
+	if cap(s.buf) < len(ms) {
+		s.buf = make([]int, len(ms))
+	}
+	rank := s.buf[:len(ms)]
+	s.idx = s.idx[:0]
+	for i := range ms {
+		rank[i] = 0
+		if ms[i].Contribution > 0 {
+			s.idx = append(s.idx, i)
+		}
+	}
+	if len(s.idx) < 2 {
+		return rank
+	}
+	idx := s.idx
+	sort.SliceStable(idx, func(a, b int) bool {
+		ma, mb := &ms[idx[a]], &ms[idx[b]]
+		if ma.Rule != mb.Rule {
+			return ma.Rule < mb.Rule
+		}
+		return ma.Contribution > mb.Contribution
+	})
+	for k := 1; k < len(idx); k++ {
+		if ms[idx[k]].Rule == ms[idx[k-1]].Rule {
+			rank[idx[k]] = rank[idx[k-1]] + 1
+		}
+	}
+	return rank
 }
 
 func addNote(note, more string) string {

@@ -56,7 +56,7 @@ func (d *Detector) ScoreReader(rd io.Reader) (Report, error) {
 			if errors.Is(err, io.EOF) {
 				eof = true
 			} else if err != nil {
-				d.finalize(&r, words)
+				d.finalize(&r, words, &s.ranker)
 				return r, err
 			}
 		}
@@ -95,7 +95,7 @@ func (d *Detector) ScoreReader(rd io.Reader) (Report, error) {
 		keep = cut - ov
 	}
 	s.text = ""
-	d.finalize(&r, words)
+	d.finalize(&r, words, &s.ranker)
 	return r, joinErrors(errs)
 }
 

@@ -1,34 +1,39 @@
 package detect_test
 
 import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
 	"testing"
-
-	"github.com/redflag-go/redflag/detect"
-	"github.com/redflag-go/redflag/lexicon"
 )
 
-func BenchmarkNoRegex(b *testing.B) {
-	lexs, _ := lexicon.Builtin()
-	var out []*lexicon.Lexicon
-	for _, l := range lexs {
-		c := *l
-		c.Entries = nil
-		for _, e := range l.Entries {
-			if len(e.Regex) == 0 {
-				c.Entries = append(c.Entries, e)
+func TestAdvDebug(t *testing.T) {
+	d := builtinDetector(t)
+	f, _ := os.Open("../testdata/adversarial/en.tsv")
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		if len(p) != 4 || (p[0] != "leetspeak" && p[0] != "stretched") {
+			continue
+		}
+		ro, _ := d.Score(p[2])
+		rd, _ := d.Score(p[3])
+		fo, fd := flaggedCats(ro), flaggedCats(rd)
+		for _, l := range strings.Split(p[1], ",") {
+			if fo[l] && !fd[l] && n < 14 {
+				n++
+				var ms []string
+				for _, m := range ro.Matches {
+					ms = append(ms, m.Text)
+				}
+				var md []string
+				for _, m := range rd.Matches {
+					md = append(md, m.Text)
+				}
+				fmt.Printf("%s\n  %q %v\n  %q %v\n", p[0], p[2], ms, p[3], md)
 			}
 		}
-		out = append(out, &c)
-	}
-	d, _ := detect.Compile(out)
-	for _, lang := range []string{"en", "es"} {
-		b.Run(lang, func(b *testing.B) {
-			text := loadProse(b, lang)
-			var r detect.Report
-			b.SetBytes(int64(len(text)))
-			for i := 0; i < b.N; i++ {
-				_ = d.ScoreTo(&r, text)
-			}
-		})
 	}
 }

@@ -259,6 +259,12 @@ func (st *state) run() {
 			}
 		}
 		switch {
+		case r == '$' && i+1 < len(text) && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]] != 0 && asciiClass[text[i+1]] != 3 && !prevIsWord(text, i):
+			// "$hare": a dollar sign standing for an s opens the word.
+			if j := st.word(i, 0); j > i {
+				i = j
+				continue
+			}
 		case r == '#' && i+1 < len(text) && startsWord(text[i+1:]) && !prevIsWord(text, i):
 			i = st.word(i+1, Hashtag)
 			continue
@@ -494,8 +500,13 @@ func (st *state) word(i int, flags Flags) int {
 				i++
 				continue
 			}
-			if (c == '$' || c == '@') && i > wordStart && i+1 < len(text) && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]] != 0 && asciiClass[text[i+1]] != 3 {
-				// "fr$e", "t@g": a symbol standing for a letter.
+			nextLetter := i+1 < len(text) && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]] != 0 && asciiClass[text[i+1]] != 3
+			nextDigit := i+1 < len(text) && asciiClass[text[i+1]&0x7f] == 3 && text[i+1] < utf8.RuneSelf
+			leetOK := (i > wordStart && (nextLetter || (c == '$' && !nextDigit && !startsWord(text[i+1:])))) ||
+				(i == wordStart && c == '$' && nextLetter)
+			if (c == '$' || c == '@') && leetOK {
+				// "fr$e", "t@g", "th1$", "$hare": a symbol standing for a
+				// letter (never "$100").
 				tk.Flags |= Leet
 				t.Buf = append(t.Buf, c)
 				i++
