@@ -68,7 +68,7 @@ func TestLint(t *testing.T) {
 			args: []string{"-no-builtin", "-lint", lintDir + "timeout.yaml"},
 			code: 1,
 			lines: []string{
-				lintDir + `timeout.yaml:8: vendor-hype.en.slow-regex: regex[0] /^(\w+\s?)+$/ did not finish within 100ms on its own example "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!": it backtracks catastrophically`,
+				lintDir + `timeout.yaml:8: vendor-hype.en.slow-regex: regex[0] /^(\w+\s?)+$/ did not finish within 250ms on its own example "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!": it backtracks catastrophically`,
 			},
 			none: "no_match example",
 		},
@@ -241,7 +241,7 @@ func TestExplainRule(t *testing.T) {
 		{
 			name: "regex rule",
 			args: []string{"-no-builtin", "-lexicon", mini, "-explain-rule", "hype.en.bang-run"},
-			want: []string{"regex (case-insensitive, 100ms timeout):\n  /[!¡]{3,}/\n", `  ok   match    "wow!!!"`},
+			want: []string{"regex (case-insensitive, 250ms timeout):\n  /[!¡]{3,}/\n", `  ok   match    "wow!!!"`},
 		},
 		{
 			name: "feature rule",
