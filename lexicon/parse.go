@@ -3,6 +3,7 @@ package lexicon
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -57,7 +58,22 @@ func Parse(name string, data []byte) (*Lexicon, error) {
 	var doc yaml.Node
 	if err := decodeYAML(data, &doc); err != nil {
 		line := yamlErrorLine(err)
-		e.add(Position{File: name, Line: line}, "", "YAML syntax error: %s", cleanYAMLError(err))
+		if line == 0 {
+			line = guessErrorLine(err, data)
+		}
+		msg := cleanYAMLError(err)
+		tabErr := strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token")
+		switch {
+		case tabErr && tabIndented(data, line):
+			msg += "; the line is indented with a tab: indent YAML with spaces only"
+		case tabErr && tabIndented(data, line+1):
+			// The YAML scanner reports some tab errors at the line before.
+			line++
+			msg += "; the line is indented with a tab: indent YAML with spaces only"
+		default:
+			msg += yamlHint(msg)
+		}
+		e.add(Position{File: name, Line: line}, "", "YAML syntax error: %s", msg)
 		return nil, e.err()
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -72,8 +88,16 @@ func Parse(name string, data []byte) (*Lexicon, error) {
 	var defLang, defCategory string
 	defNegatable := true
 	var entries *yaml.Node
+	topSeen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		if topSeen[k.Value] {
+			// YAML would silently keep the last one: a second "entries:"
+			// would drop every entry of the first.
+			e.add(pos(name, k), "", "top-level key %q appears twice; keep one", k.Value)
+			continue
+		}
+		topSeen[k.Value] = true
 		switch k.Value {
 		case "lang":
 			defLang = scalarString(&e, name, "", k.Value, v)
@@ -84,7 +108,7 @@ func Parse(name string, data []byte) (*Lexicon, error) {
 		case "entries":
 			entries = v
 		default:
-			e.add(pos(name, k), "", "unknown top-level key %q; allowed: lang, category, negatable, entries", k.Value)
+			e.add(pos(name, k), "", "unknown top-level key %s; allowed: lang, category, negatable, entries", keyName(k))
 		}
 	}
 	if entries == nil {
@@ -138,6 +162,9 @@ func decodeYAML(data []byte, doc *yaml.Node) (err error) {
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return fmt.Errorf("line %d: a second YAML document (---) follows; put all entries in one document", extra.Line)
+	} else if err != io.EOF {
+		// Text after the end of the document ("...") that is not YAML.
+		return err
 	}
 	return nil
 }
@@ -186,8 +213,8 @@ func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string,
 		case "weight":
 			weightSet = true
 			var w float64
-			if err := v.Decode(&w); err != nil || v.Kind != yaml.ScalarNode {
-				e.add(pos(file, v), label, "weight must be a number such as 1.0, found %q", v.Value)
+			if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || v.Decode(&w) != nil {
+				e.add(pos(file, v), label, "weight must be a number such as 1.0, found %s", scalarDesc(v))
 			} else if math.IsNaN(w) || w <= 0 || w > MaxWeight {
 				e.add(pos(file, v), label, "weight %v is out of range; use a number in (0, %g] (see the weight scale in lexicon/README.md)", v.Value, MaxWeight)
 			} else {
@@ -216,7 +243,7 @@ func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string,
 			exNode = v
 			ent.Examples = parseExamples(e, file, label, v)
 		default:
-			e.add(pos(file, k), label, "unknown key %q; allowed keys: %s", k.Value, knownEntryKeys)
+			e.add(pos(file, k), label, "unknown key %s; allowed keys: %s", keyName(k), knownEntryKeys)
 		}
 	}
 	// Field-level validation.
@@ -255,6 +282,14 @@ func parseEntry(e *errs, file string, n *yaml.Node, defLang, defCategory string,
 	}
 	if kinds == 0 && !seenKeys["phrases"] && !seenKeys["regex"] && !seenKeys["feature"] {
 		e.add(ent.Pos, label, "entry has nothing to match; add \"phrases\", \"regex\" or \"feature\"")
+	}
+	for _, key := range []string{"phrases", "regex"} {
+		if v := childNode(n, key); v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+			e.add(pos(file, v), label, "%q is an empty list; add at least one item or remove the key", key)
+		}
+	}
+	if v := childNode(n, "feature"); v != nil && v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) == "" {
+		e.add(pos(file, v), label, "\"feature\" is empty; name one of: %s", strings.Join(Features(), ", "))
 	}
 	if ent.Feature != "" {
 		if _, ok := featureNames[ent.Feature]; !ok {
@@ -343,8 +378,14 @@ func parseExamples(e *errs, file, label string, v *yaml.Node) Examples {
 		e.add(pos(file, v), label, "\"examples\" must be a mapping with match: and no_match: lists, found %s", kindName(v))
 		return ex
 	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := v.Content[i], v.Content[i+1]
+		if seen[k.Value] {
+			e.add(pos(file, k), label, "key %q appears twice under examples; merge the two lists", k.Value)
+			continue
+		}
+		seen[k.Value] = true
 		switch k.Value {
 		case "match":
 			ex.Match = stringList(e, file, label, "examples.match", val)
@@ -353,7 +394,7 @@ func parseExamples(e *errs, file, label string, v *yaml.Node) Examples {
 			ex.NoMatch = stringList(e, file, label, "examples.no_match", val)
 			checkNonEmpty(e, file, label, "examples.no_match", val, ex.NoMatch)
 		default:
-			e.add(pos(file, k), label, "unknown key %q under examples; allowed: match, no_match", k.Value)
+			e.add(pos(file, k), label, "unknown key %s under examples; allowed: match, no_match", keyName(k))
 		}
 	}
 	return ex
@@ -381,7 +422,7 @@ func scalarString(e *errs, file, label, key string, v *yaml.Node) string {
 func scalarBool(e *errs, file, label, key string, v *yaml.Node) bool {
 	var b bool
 	if v.Kind != yaml.ScalarNode || v.Decode(&b) != nil {
-		e.add(pos(file, v), label, "%q must be true or false, found %q", key, v.Value)
+		e.add(pos(file, v), label, "%q must be true or false, found %s", key, scalarDesc(v))
 	}
 	return b
 }
@@ -441,9 +482,36 @@ func kindName(n *yaml.Node) string {
 		}
 		return fmt.Sprintf("the value %q", n.Value)
 	case yaml.AliasNode:
-		return "an alias"
+		return fmt.Sprintf("an alias (*%s); anchors and aliases are not supported in lexicon files: write the value out", n.Value)
 	}
 	return "nothing"
+}
+
+// scalarDesc describes a value that has the wrong type: a plain scalar
+// quoted as it was written, a quoted one with a hint to drop the quotes,
+// anything else by kind.
+func scalarDesc(v *yaml.Node) string {
+	switch {
+	case v.Kind != yaml.ScalarNode || v.Tag == "!!null":
+		return kindName(v)
+	case v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		if _, err := strconv.ParseFloat(v.Value, 64); err == nil || v.Value == "true" || v.Value == "false" {
+			return fmt.Sprintf("the quoted text %q (remove the quotes)", v.Value)
+		}
+		return fmt.Sprintf("the text %q", v.Value)
+	}
+	return strconv.Quote(v.Value)
+}
+
+// keyName shows a mapping key in a message.
+func keyName(k *yaml.Node) string {
+	switch {
+	case k.Kind != yaml.ScalarNode:
+		return fmt.Sprintf("%s (keys must be plain names)", kindName(k))
+	case k.Value == "<<":
+		return "\"<<\" (merge keys are not supported: write the fields out)"
+	}
+	return strconv.Quote(k.Value)
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
@@ -458,6 +526,61 @@ func yamlErrorLine(err error) int {
 		return 0
 	}
 	return n
+}
+
+var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
+
+// guessErrorLine locates the YAML errors that come without a line: a
+// control character, an alias of an unknown anchor, a %YAML directive.
+// Anything else is reported at line 1, where the document starts.
+func guessErrorLine(err error, data []byte) int {
+	at := -1
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "control characters are not allowed"):
+		for i, r := range string(data) {
+			if !(r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0x7E || r == 0x85 ||
+				r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
+				at = i
+				break
+			}
+		}
+	case unknownAnchor.MatchString(msg):
+		at = bytes.Index(data, []byte("*"+unknownAnchor.FindStringSubmatch(msg)[1]))
+	case strings.Contains(msg, "YAML document"):
+		at = bytes.Index(data, []byte("%YAML"))
+	}
+	if at < 0 {
+		return 1
+	}
+	return 1 + bytes.Count(data[:at], []byte("\n"))
+}
+
+// tabIndented reports whether a 1-based line starts with a tab inside its
+// indentation, which YAML forbids.
+func tabIndented(data []byte, line int) bool {
+	lines := bytes.SplitN(data, []byte("\n"), line+1)
+	if line < 1 || line > len(lines) {
+		return false
+	}
+	l := lines[line-1]
+	return bytes.IndexByte(l[:len(l)-len(bytes.TrimLeft(l, " \t"))], '\t') >= 0
+}
+
+// yamlHint adds the usual cause to the YAML errors whose wording does not
+// say what to fix.
+func yamlHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "mapping values are not allowed"):
+		return "; quote texts that contain \": \", and indent each key like the key before it"
+	case strings.Contains(msg, "unexpected end of stream"):
+		return "; a quoted text or a [list] that starts here is not closed"
+	case strings.Contains(msg, "expected <document start>"):
+		return "; only a new document may follow the end marker \"...\""
+	case strings.Contains(msg, "cannot start any token"):
+		return "; quote values that start with @, ` or %"
+	}
+	return ""
 }
 
 func cleanYAMLError(err error) string {
