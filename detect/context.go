@@ -396,11 +396,11 @@ var doubtFillers = map[string]bool{"a": true, "any": true, "aucun": true, "ningu
 // removes doubt, before the match at token a.
 func affirmsDoubt(s *scratch, j, a int) bool {
 	for k := j + 1; k < a && k <= j+2; k++ {
-		w := string(s.tok.Fold(k))
-		if doubtWords[w] {
+		f := s.tok.Fold(k)
+		if doubtWords[string(f)] {
 			return true
 		}
-		if !doubtFillers[w] {
+		if !doubtFillers[string(f)] {
 			return false
 		}
 	}
