@@ -89,6 +89,6 @@
 // in bounded memory. Every regex search runs under a timeout
 // (DefaultRegexTimeout, or WithRegexTimeout); a rule that times out is
 // reported as a *RuleError while every other rule's matches are kept.
-// Invalid UTF-8 never causes a panic: invalid bytes separate words and are
-// never part of a match.
+// Invalid UTF-8 never causes a panic: invalid bytes separate words and
+// never start or end a match.
 package detect

@@ -366,7 +366,7 @@ func grow(b []int32, n int) []int32 {
 // runs past its timeout, the report still holds every other rule's
 // matches and the error (a *RuleError, or several joined) names the rules
 // that did not finish. Score never panics on any input, including invalid
-// UTF-8: invalid bytes separate words and are never part of a match.
+// UTF-8: invalid bytes separate words and never start or end a match.
 func (d *Detector) Score(text string) (Report, error) {
 	var r Report
 	err := d.ScoreTo(&r, text)

@@ -29,7 +29,8 @@ const (
 // offsets into the whole stream. Repeats and length scaling apply to the
 // document as a whole, as with Score. Features that describe a whole text
 // (caps-ratio, emoji-density, listicle-number, second-person-headline)
-// are judged per chunk.
+// are judged per chunk, and a regex anchored to the end of the whole text
+// (`$` without (?m), `\z`) sees the end of each chunk as an end.
 func (d *Detector) ScoreReader(rd io.Reader) (Report, error) {
 	var r Report
 	s := d.pool.get()
