@@ -75,10 +75,10 @@ var mentionIntroducers = [][]string{
 }
 
 // context returns the factor that the text around a match applies to its
-// weight, and a note saying why: an exception cancels any match, a
-// mention (quotation marks, "so-called") reduces it (MentionFactor), and
-// for negatable rules a negation cancels a phrase (x0) and a hedge softens
-// it (HedgeFactor).
+// weight, and a note saying why: an exception cancels any match; for
+// negatable rules a mention (quotation marks, "so-called") reduces it
+// (MentionFactor), a negation cancels a phrase (x0) and a hedge softens
+// it (HedgeFactor). Rules marked negatable: false ignore all three.
 func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, string) {
 	if c.tokA < 0 || d.cfg.noContext {
 		return 1, ""
@@ -97,6 +97,12 @@ func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, 
 		}
 	}
 	factor, note := 1.0, ""
+	if !ru.Negatable {
+		// Signatures (chatbot residue, fictional funders) stay flagged
+		// whatever surrounds them: a post that quotes them is reporting
+		// the red flag.
+		return factor, note
+	}
 	quoted := b > a
 	for k := a; k < b && k < len(toks); k++ {
 		if toks[k].Flags&token.Quoted == 0 {

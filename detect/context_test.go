@@ -27,7 +27,7 @@ func TestContextFactors(t *testing.T) {
 		{"hedge", "maybe a game changer", "hype.en.game-changer", 0.5, "hedged by \"maybe\""},
 		{"negation", "never a game changer", "hype.en.game-changer", 0, "negated by \"never\""},
 		{"french negation", "ce n'est pas un game changer", "hype.en.game-changer", 0, "negated by \"pas\""},
-		{"non-negatable still honours quotes", `the paper said "As an AI language model"`, "fabricated-citation.en.ai-model", 0.75, "quoted"},
+		{"non-negatable ignores quotes", `the paper said "As an AI language model"`, "fabricated-citation.en.ai-model", 3, ""},
 		{"non-negatable ignores negation", `I am not writing as an AI language model`, "fabricated-citation.en.ai-model", 3, ""},
 		{"sin embargo is not a negation", "sin embargo es un game changer", "hype.en.game-changer", 1, ""},
 		{"url is not prose", "see https://example.com/game-changer now", "", 0, ""},
