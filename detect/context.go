@@ -75,10 +75,11 @@ var mentionIntroducers = [][]string{
 }
 
 // context returns the factor that the text around a match applies to its
-// weight, and a note saying why: an exception cancels any match; for
-// negatable rules a mention (quotation marks, "so-called") reduces it
-// (MentionFactor), a negation cancels a phrase (x0) and a hedge softens
-// it (HedgeFactor). Rules marked negatable: false ignore all three.
+// weight, and a note saying why: an exception cancels any match; a
+// mention (quotation marks, "so-called") reduces it (MentionFactor),
+// except for signatures (negatable: false and weight ≥ SignatureWeight);
+// for negatable rules a negation cancels a phrase (x0) and a hedge
+// softens it (HedgeFactor).
 func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, string) {
 	if c.tokA < 0 || d.cfg.noContext {
 		return 1, ""
@@ -97,10 +98,10 @@ func (d *Detector) context(s *scratch, text string, ru *rule, c cand) (float64, 
 		}
 	}
 	factor, note := 1.0, ""
-	if !ru.Negatable {
-		// Signatures (chatbot residue, fictional funders) stay flagged
-		// whatever surrounds them: a post that quotes them is reporting
-		// the red flag.
+	if !ru.Negatable && ru.Weight >= SignatureWeight {
+		// Signatures (chatbot residue, fictional funders: not negatable,
+		// weight 2 or more) stay flagged whatever surrounds them: a post
+		// that quotes them is reporting the red flag.
 		return factor, note
 	}
 	quoted := b > a

@@ -49,8 +49,8 @@
 //     exception occurs in the sentence; MentionFactor (0.25) inside
 //     quotation marks or after "so-called", "frases como", "ce qu'on
 //     appelle"; HedgeFactor (0.5) after "maybe", "quizás", "peut-être".
-//     Entries marked negatable: false ignore negation, hedges and
-//     quotation.
+//     Entries marked negatable: false ignore negation and hedges; those
+//     that also weigh SignatureWeight or more ignore quotation too.
 //   - repeat: RepeatDecay^(k−1) for the k-th hit of the same rule (1, ½,
 //     ¼, …), so a phrase pasted 50 times adds at most twice its weight.
 //   - length: 1 for texts of up to ReferenceWords (40) words; beyond that
