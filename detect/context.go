@@ -242,7 +242,8 @@ func negatedBy(s *scratch, a int) (int, bool) {
 		if w == "n" && s.elidedNe(j) {
 			w = "ne"
 		}
-		if !negationCues[w] || affirmsDoubt(s, j, a) || (w == "pas" && s.pasIsNoun(j)) {
+		if !negationCues[w] || affirmsDoubt(s, j, a) || (w == "pas" && s.pasIsNoun(j)) ||
+			(w == "dont" && s.sentenceLang(a) == langFr) { // French "dont" (of which)
 			continue
 		}
 		if j+1 < len(toks) && j+1 < a+1 && intensifiers[string(s.tok.Fold(j+1))] {

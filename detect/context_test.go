@@ -30,6 +30,8 @@ func TestContextFactors(t *testing.T) {
 		{"non-negatable ignores quotes", `the paper said "As an AI language model"`, "fabricated-citation.en.ai-model", 3, ""},
 		{"non-negatable ignores negation", `I am not writing as an AI language model`, "fabricated-citation.en.ai-model", 3, ""},
 		{"sin embargo is not a negation", "sin embargo es un game changer", "hype.en.game-changer", 1, ""},
+		{"french dont is not a negation", "c'est le produit dont il parle game changer", "hype.en.game-changer", 1, ""},
+		{"english dont is", "you dont need a game changer", "hype.en.game-changer", 0, "negated by \"dont\""},
 		{"url is not prose", "see https://example.com/game-changer now", "", 0, ""},
 		{"handle is not prose", "thanks @gamechanger", "", 0, ""},
 		{"code is not prose", "run `game changer` now", "", 0, ""},
