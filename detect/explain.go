@@ -100,6 +100,10 @@ func phraseTerms(phrase string, stem func(string) string) []string {
 	var out []string
 	for _, p := range parts {
 		switch {
+		case p.SentenceStart:
+			out = append(out, "^")
+		case p.SentenceEnd:
+			out = append(out, "$")
 		case p.Any:
 			out = append(out, "*")
 		case p.Gap > 0:
