@@ -36,3 +36,19 @@ func TestBuiltinExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestBuiltinCuration holds the built-in lexicons to the curation rules
+// of lexicon/README.md: a message and a source, at least two match
+// examples and at least one no_match near-miss per entry.
+func TestBuiltinCuration(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	for _, lex := range lexs {
+		for _, e := range lex.Entries {
+			assert.NotEmpty(t, e.Message, "%s: %s: message", e.Pos, e.ID)
+			assert.NotEmpty(t, e.Source, "%s: %s: source", e.Pos, e.ID)
+			assert.GreaterOrEqual(t, len(e.Examples.Match), 2, "%s: %s: needs at least two match examples", e.Pos, e.ID)
+			assert.GreaterOrEqual(t, len(e.Examples.NoMatch), 1, "%s: %s: needs a no_match near-miss", e.Pos, e.ID)
+		}
+	}
+}
