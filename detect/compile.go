@@ -256,13 +256,13 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			if len(e.Regex) > 0 {
 				kinds = append(kinds, "regex")
 				for i, src := range e.Regex {
-					lits, windowed, err := regexLiterals(src, e.MatchCase)
+					f, err := regexLiterals(src, e.MatchCase)
 					if err != nil {
 						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("regex[%d]: pattern %q does not compile: %v", i, src, err)})
 						bad = true
 						continue
 					}
-					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: lits, windowed: windowed})
+					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: f.lits, also: f.also, prefixes: f.prefixes, windowed: f.windowed})
 					r.Patterns = append(r.Patterns, "/"+src+"/")
 				}
 			}
@@ -326,8 +326,21 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				d.anySymbols = true
 				continue
 			}
-			core, left, right := splitLiteral(l)
+			core, left, right := acLiteral(l)
 			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), left: left, right: right})
+		}
+		for _, l := range d.regexes[i].prefixes {
+			core, left, right := acLiteral(l)
+			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right})
+		}
+		for k, set := range d.regexes[i].also {
+			if isDigitSet(set) {
+				continue // checked by looking for a digit in the window
+			}
+			for _, l := range set {
+				core, left, right := acLiteral(l)
+				lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), also: int8(k + 1), left: left, right: right})
+			}
 		}
 	}
 	if len(lits) > 0 {

@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,9 +28,13 @@ type regexRule struct {
 	once      sync.Once
 	re        *regexp2.Regexp // compiled on first use
 	reErr     error
-	lits      literalSet // required literals; nil runs on the whole text
-	windowed  bool       // may run on windows around its literals
-	symbols   bool       // one of its literals is "any \p{So} symbol"
+	lits      literalSet   // required literals; nil runs on the whole text
+	also      []literalSet // further required literals, checked per window
+	prefixes  literalSet   // literals every match starts with, or nil
+	anchOnce  sync.Once
+	anchRe    *regexp2.Regexp // \G(?:src): tried at one position only
+	windowed  bool            // may run on windows around its literals
+	symbols   bool            // one of its literals is "any \p{So} symbol"
 }
 
 // ErrRegexTimeout is wrapped by the RuleError of a regex that ran past
@@ -63,6 +68,22 @@ func (rr *regexRule) regexp() (*regexp2.Regexp, error) {
 		}
 	})
 	return rr.re, rr.reErr
+}
+
+// anchored returns the regex anchored where the search starts, or nil
+// when it has no prefix literals (or the anchored form does not compile).
+func (rr *regexRule) anchored() *regexp2.Regexp {
+	if rr.prefixes == nil {
+		return nil
+	}
+	rr.anchOnce.Do(func() {
+		re, err := lexicon.CompileRegex(`\G(?:`+rr.src+`)`, rr.matchCase)
+		if err == nil {
+			re.MatchTimeout = rr.timeout
+			rr.anchRe = re
+		}
+	})
+	return rr.anchRe
 }
 
 // decodeRunes fills s.runes and s.runeByte for text.
@@ -106,7 +127,30 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			any = true
 		}
 	}
-	addHit := func(a, b int, ri int32) {
+	if n := len(d.regexes) * maxAlso; cap(s.alsoHits) < n {
+		s.alsoHits = make([][]int32, n)
+	}
+	s.alsoHits = s.alsoHits[:len(d.regexes)*maxAlso]
+	for i := range s.alsoHits {
+		s.alsoHits[i] = s.alsoHits[i][:0]
+	}
+	if cap(s.prefHits) < len(d.regexes) {
+		s.prefHits = make([][]int32, len(d.regexes))
+	}
+	s.prefHits = s.prefHits[:len(d.regexes)]
+	for i := range s.prefHits {
+		s.prefHits[i] = s.prefHits[i][:0]
+	}
+	addHit := func(a, b int, ri int32, also int8) {
+		if also == alsoPrefix {
+			s.prefHits[ri] = append(s.prefHits[ri], int32(a))
+			return
+		}
+		if also > 0 {
+			k := int(ri)*maxAlso + int(also) - 1
+			s.alsoHits[k] = append(s.alsoHits[k], int32(b))
+			return
+		}
 		rr := &d.regexes[ri]
 		ws := s.regWin[ri]
 		if !rr.windowed {
@@ -144,7 +188,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			if size > 1 && unicode.Is(unicode.So, r) { // an invalid byte is no symbol
 				for ri := range d.regexes {
 					if d.regexes[ri].symbols {
-						addHit(i, i+size, int32(ri))
+						addHit(i, i+size, int32(ri), 0)
 					}
 				}
 			}
@@ -155,6 +199,9 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		d.ac.scan(text, addHit)
 	}
 	for i := range s.regWin {
+		if also := d.regexes[i].also; len(also) > 0 && len(s.regWin[i]) > 0 {
+			s.regWin[i] = keepWindows(text, s.regWin[i], also, s.alsoHits[i*maxAlso:i*maxAlso+len(also)])
+		}
 		if len(s.regWin[i]) > 0 {
 			any = true
 		}
@@ -174,6 +221,14 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
 			continue
 		}
+		if are := rr.anchored(); are != nil {
+			var err error
+			out, err = s.runAnchored(are, rr, s.regWin[i], s.prefHits[i], out)
+			if err != nil {
+				errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: regexError(err, are, 0, len(text))})
+			}
+			continue
+		}
 		for _, w := range s.regWin[i] {
 			ra, rb := s.runeIndex(w.start), s.runeIndex(w.end)
 			err := re.FindRunesMatches(s.runes[:rb], ra, func(v regexp2.MatchView) bool {
@@ -185,19 +240,90 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 				return true
 			})
 			if err != nil {
-				if errors.Is(err, regexp2.ErrBacktrackingStackLimit) {
-					err = errors.New("regex exceeded its backtracking limit")
-				} else if strings.HasPrefix(err.Error(), "match timeout") {
-					// regexp2 quotes the whole input in its timeout error:
-					// up to MaxInputBytes in one message. Say where instead.
-					err = fmt.Errorf("%w after %v on bytes %d-%d", ErrRegexTimeout, re.MatchTimeout, w.start, w.end)
-				}
-				errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
+				errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: regexError(err, re, w.start, w.end)})
 				break
 			}
 		}
 	}
 	return out, errs
+}
+
+// regexError rewrites an error of regexp2 for a report.
+func regexError(err error, re *regexp2.Regexp, start, end int) error {
+	if errors.Is(err, regexp2.ErrBacktrackingStackLimit) {
+		return errors.New("regex exceeded its backtracking limit")
+	}
+	if strings.HasPrefix(err.Error(), "match timeout") {
+		// regexp2 quotes the whole input in its timeout error: up to
+		// MaxInputBytes in one message. Say where instead.
+		return fmt.Errorf("%w after %v on bytes %d-%d", ErrRegexTimeout, re.MatchTimeout, start, end)
+	}
+	return err
+}
+
+// runAnchored tries a regex whose matches all start with one of its
+// prefix literals at each occurrence of those literals inside its
+// windows, anchored there, in text order, skipping occurrences inside the
+// previous match: the matches a scan of the whole text would find, with
+// one cheap attempt per occurrence instead of a scan of every position.
+func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, starts []int32, out []cand) ([]cand, error) {
+	if len(starts) == 0 {
+		return out, nil
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	ws = mergeWindows(ws)
+	lastEnd := int32(-1)
+	rc := 0 // rune index of the current start; starts only grow
+	j := 0
+	for _, w := range ws {
+		for j < len(starts) && int(starts[j]) < w.start {
+			j++
+		}
+		for ; j < len(starts) && int(starts[j]) < w.end; j++ {
+			p := starts[j]
+			if p < lastEnd {
+				continue
+			}
+			if s.runeByte[rc] < p {
+				rb := s.runeByte[rc:]
+				rc += sort.Search(len(rb), func(i int) bool { return rb[i] >= p })
+			}
+			if s.runeByte[rc] != p {
+				continue // not on a rune boundary (cannot happen for a literal hit)
+			}
+			err := re.FindRunesMatches(s.runes, rc, func(v regexp2.MatchView) bool {
+				idx, n, ok := v.GroupRange(0)
+				if ok && n > 0 {
+					out = append(out, cand{start: s.runeByte[idx], end: s.runeByte[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex})
+					lastEnd = s.runeByte[idx+n]
+				}
+				return false
+			})
+			if err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// mergeWindows sorts windows and joins those that overlap, in place.
+func mergeWindows(ws []window) []window {
+	if len(ws) < 2 {
+		return ws
+	}
+	slices.SortFunc(ws, func(a, b window) int { return a.start - b.start })
+	out := ws[:1]
+	for _, w := range ws[1:] {
+		last := &out[len(out)-1]
+		if w.start <= last.end {
+			last.end = max(last.end, w.end)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // runeIndex converts a byte offset on a rune boundary to a rune index.

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,6 +42,8 @@ func (s literalSet) quality() int {
 		switch {
 		case x == emojiLiteral:
 			n = 3 // emoji are rare in prose: as selective as a 3-byte literal
+		case x == digitLiteral:
+			n = 1
 		case commonWords[strings.TrimSpace(core)]:
 			n = 1
 		case l && r:
@@ -83,18 +86,40 @@ func asciiLower(s string) string {
 	return string(b)
 }
 
-// regexLiterals returns the required literal set of a regex, and whether
-// the regex may be run on windows (false when it tests the end of the
-// whole text, which a window would fake).
-func regexLiterals(src string, matchCase bool) (literalSet, bool, error) {
+// regexFilter is what the prefilter knows about one regex.
+type regexFilter struct {
+	// lits is the most selective required literal set: the regex runs
+	// only around its occurrences. nil runs it on the whole text.
+	lits literalSet
+	// also are further required sets: a window around a literal of lits
+	// is searched only if it holds a literal of each of these too
+	// ("share" ... "friends" ... a digit).
+	also []literalSet
+	// windowed is false when the regex tests the end of the whole text,
+	// which a window would fake.
+	windowed bool
+	// prefixes, when not nil, is a set of literals every match starts
+	// with: the regex is tried anchored at their occurrences.
+	prefixes literalSet
+}
+
+// alsoPrefix marks an Aho-Corasick output for a prefix literal.
+const alsoPrefix = -1
+
+// maxAlso is how many further literal sets a regex's windows are checked
+// against.
+const maxAlso = 3
+
+// regexLiterals analyses a regex for the prefilter.
+func regexLiterals(src string, matchCase bool) (regexFilter, error) {
 	key := literalKey{src, matchCase}
 	if v, ok := literalCache.Load(key); ok {
 		r := v.(literalResult)
-		return r.lits, r.windowed, r.err
+		return r.f, r.err
 	}
-	lits, windowed, err := analyseRegex(src, matchCase)
-	literalCache.Store(key, literalResult{lits, windowed, err})
-	return lits, windowed, err
+	f, err := analyseRegex(src, matchCase)
+	literalCache.Store(key, literalResult{f, err})
+	return f, err
 }
 
 type literalKey struct {
@@ -103,9 +128,8 @@ type literalKey struct {
 }
 
 type literalResult struct {
-	lits     literalSet
-	windowed bool
-	err      error
+	f   regexFilter
+	err error
 }
 
 // literalCache remembers regex analyses across Compile calls in one
@@ -113,10 +137,10 @@ type literalResult struct {
 // never modified after they are stored.
 var literalCache sync.Map
 
-func analyseRegex(src string, matchCase bool) (lits literalSet, windowed bool, err error) {
+func analyseRegex(src string, matchCase bool) (f regexFilter, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			lits, windowed, err = nil, false, fmt.Errorf("parser failed: %v", r)
+			f, err = regexFilter{}, fmt.Errorf("parser failed: %v", r)
 		}
 	}()
 	opts := syntax.RegexOptions(0)
@@ -125,23 +149,97 @@ func analyseRegex(src string, matchCase bool) (lits literalSet, windowed bool, e
 	}
 	tree, err := syntax.Parse(src, syntax.ParseOptions{RegexOptions: opts})
 	if err != nil {
-		return nil, false, err
+		return regexFilter{}, err
 	}
 	if tree == nil || tree.Root == nil {
-		return nil, false, nil
+		return regexFilter{}, nil
 	}
-	windowed = !endsText(tree.Root)
-	req := required(tree.Root)
+	f.windowed = !endsText(tree.Root)
+	if p := prefixes(tree.Root); p != nil && usable(p) && !hasOption(src, 'x') {
+		f.prefixes = p
+	}
+	var all []literalSet
+	req := required(tree.Root, &all)
 	if req == nil || !usable(req) {
-		return nil, windowed, nil
+		return f, nil
 	}
-	return req, windowed, nil
+	f.lits = req
+	// The other requirements, most selective first; weak ones (a common
+	// word, one letter) would let nearly every window through.
+	seen := map[string]bool{strings.Join(req, "\x00"): true}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].quality() > all[j].quality() })
+	for _, s := range all {
+		k := strings.Join(s, "\x00")
+		if seen[k] || len(f.also) == maxAlso {
+			continue
+		}
+		seen[k] = true
+		if isDigitSet(s) || (usable(s) && s.quality() >= 3 && !s.has(emojiLiteral)) {
+			f.also = append(f.also, s)
+		}
+	}
+	return f, nil
 }
+
+// hasOption reports whether an inline option group of src may turn on
+// option o, as in "(?x)" or "(?ix:...)".
+func hasOption(src string, o byte) bool {
+	for i := strings.Index(src, "(?"); i >= 0; {
+		j := i + 2
+		for j < len(src) && (src[j] == '-' || ('a' <= src[j] && src[j] <= 'z')) {
+			if src[j] == o {
+				return true
+			}
+			j++
+		}
+		k := strings.Index(src[j:], "(?")
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return false
+}
+
+// has reports whether x is in s.
+func (s literalSet) has(x string) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// isDigitSet reports the set "any decimal digit".
+func isDigitSet(s literalSet) bool { return len(s) == 1 && s[0] == digitLiteral }
 
 // boundary marks a literal end that the regex requires to sit at a word
 // boundary (\b, whitespace, a line edge): "\x01for\x01" is the word "for",
 // not the "for" inside "before".
 const boundary = "\x01"
+
+// acKeep is how many bytes of a literal the Aho-Corasick automaton looks
+// for. Any prefix of a required literal is required too, and short keys
+// keep the automaton small enough to stay in cache: deep states of long
+// literals cost memory on every scan and filter almost nothing more.
+const acKeep = 8
+
+// acLiteral is splitLiteral with the core cut to acKeep bytes (on a rune
+// boundary); a cut literal no longer needs a boundary at its end.
+func acLiteral(s string) (core string, left, right bool) {
+	core, left, right = splitLiteral(s)
+	if len(core) > acKeep {
+		n := acKeep
+		for n > 0 && !utf8.RuneStart(core[n]) {
+			n--
+		}
+		if n > 0 {
+			core, right = core[:n], false
+		}
+	}
+	return core, left, right
+}
 
 // splitLiteral removes boundary marks from a literal and reports them.
 func splitLiteral(s string) (core string, left, right bool) {
@@ -198,6 +296,9 @@ func usable(s literalSet) bool {
 		if x == emojiLiteral {
 			continue
 		}
+		if x == digitLiteral {
+			return false // digits are everywhere; checked only next to another literal
+		}
 		core, _, _ := splitLiteral(x)
 		if core == "" {
 			return false
@@ -219,6 +320,22 @@ const commonPunct = ".,:;'\"-()/‘’“”"
 // emojiLiteral stands for "any symbol of category So" (emoji and other
 // pictographs) in a literal set; the scanner finds those runes directly.
 const emojiLiteral = "\x00So"
+
+// digitLiteral stands for "any decimal digit" (\d) in a literal set. It is
+// never searched for on its own, only checked for inside a window.
+const digitLiteral = "\x00Nd"
+
+// isDigitClass reports a class that is exactly \d.
+func isDigitClass(cs *syntax.CharSet) bool {
+	if cs == nil || cs.IsNegated() {
+		return false
+	}
+	switch cs.String() {
+	case `[\p{Nd}]`, `[\d]`, `[0-9]`:
+		return true
+	}
+	return false
+}
 
 // isSymbolClass reports a class that is exactly \p{So}.
 func isSymbolClass(cs *syntax.CharSet) bool {
@@ -380,8 +497,9 @@ func repeatRange(s literalSet, min, max int) literalSet {
 }
 
 // required returns a set of literals one of which every match of n
-// contains, or nil when none is known.
-func required(n *syntax.RegexNode) literalSet {
+// contains, or nil when none is known. When col is not nil, every other
+// such set found on the way is appended to it.
+func required(n *syntax.RegexNode, col *[]literalSet) literalSet {
 	if n.Options&syntax.RightToLeft != 0 {
 		return nil
 	}
@@ -395,9 +513,20 @@ func required(n *syntax.RegexNode) literalSet {
 	case syntax.NtConcatenate:
 		var best literalSet
 		run := literalSet{""}
+		consider := func(r literalSet) {
+			if r == nil {
+				return
+			}
+			if col != nil {
+				*col = append(*col, r)
+			}
+			if better(r, best) {
+				best = r
+			}
+		}
 		flush := func() {
-			if nonEmpty(run) && better(run, best) {
-				best = run
+			if nonEmpty(run) {
+				consider(run)
 			}
 			run = literalSet{""}
 		}
@@ -408,9 +537,7 @@ func required(n *syntax.RegexNode) literalSet {
 				if c.Options&syntax.RightToLeft != 0 || len(c.Children) != 1 {
 					continue
 				}
-				if r := required(c.Children[0]); better(r, best) {
-					best = r
-				}
+				consider(required(c.Children[0], col))
 				continue
 			}
 			if isSpaceLoop(c) {
@@ -439,16 +566,14 @@ func required(n *syntax.RegexNode) literalSet {
 				continue
 			}
 			flush()
-			if r := required(c); better(r, best) {
-				best = r
-			}
+			consider(required(c, col))
 		}
 		flush()
 		return best
 	case syntax.NtAlternate:
 		var out literalSet
 		for _, c := range n.Children {
-			r := required(c)
+			r := required(c, nil) // one branch's needs are not the match's
 			if r == nil {
 				return nil
 			}
@@ -460,15 +585,15 @@ func required(n *syntax.RegexNode) literalSet {
 		return out
 	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
 		if len(n.Children) == 1 {
-			return required(n.Children[0])
+			return required(n.Children[0], col)
 		}
 	case syntax.NtPosLook:
 		if len(n.Children) == 1 && n.Options&syntax.RightToLeft == 0 {
-			return required(n.Children[0])
+			return required(n.Children[0], col)
 		}
 	case syntax.NtLoop, syntax.NtLazyloop:
 		if len(n.Children) == 1 && n.M >= 1 {
-			return required(n.Children[0])
+			return required(n.Children[0], col)
 		}
 	case syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
 		if n.M >= 1 {
@@ -482,10 +607,16 @@ func required(n *syntax.RegexNode) literalSet {
 			if isSymbolClass(n.Set) {
 				return literalSet{emojiLiteral}
 			}
+			if isDigitClass(n.Set) {
+				return literalSet{digitLiteral}
+			}
 		}
 	case syntax.NtSet:
 		if isSymbolClass(n.Set) {
 			return literalSet{emojiLiteral}
+		}
+		if isDigitClass(n.Set) {
+			return literalSet{digitLiteral}
 		}
 	}
 	return nil
@@ -584,28 +715,50 @@ func repeatLits(s literalSet, n int) literalSet {
 type acMatcher struct {
 	class  [256]uint8 // byte -> class; 0 for bytes in no literal
 	nclass int
-	delta  []uint16  // state*nclass + class -> next state
-	out    [][]acOut // state -> literals ending here (including via fail links)
+	delta  []uint16 // state*nclass + class -> next state | acHasOut
+
+	out [][]acOut // state -> literals ending here (including via fail links)
 }
 
 type acOut struct {
 	length      int32
 	regex       int32
+	also        int8 // 0: a literal of the regex's lits; k: of also[k-1]; alsoPrefix: of its prefixes
 	left, right bool // the literal must start / end at a word boundary
 }
 
 func buildAC(lits map[string][]acOut) *acMatcher {
 	ac := &acMatcher{nclass: 1}
+	// Bytes of one class are one symbol to the automaton. Upper and lower
+	// case ASCII letters share a class, and so do all bytes of multi-byte
+	// characters: that finds a superset of the literals' occurrences
+	// ("más" also where "més" is), which only widens the prefilter, and
+	// keeps the table small.
+	var nonASCII uint8
 	for l := range lits {
 		for i := 0; i < len(l); i++ {
 			c := l[i]
-			if ac.class[c] == 0 {
-				ac.class[c] = uint8(ac.nclass)
-				ac.nclass++
-				if 'a' <= c && c <= 'z' {
-					ac.class[c-'a'+'A'] = ac.class[c]
-				}
+			if ac.class[c] != 0 {
+				continue
 			}
+			if c >= utf8.RuneSelf {
+				if nonASCII == 0 {
+					nonASCII = uint8(ac.nclass)
+					ac.nclass++
+				}
+				ac.class[c] = nonASCII
+				continue
+			}
+			ac.class[c] = uint8(ac.nclass)
+			ac.nclass++
+			if 'a' <= c && c <= 'z' {
+				ac.class[c-'a'+'A'] = ac.class[c]
+			}
+		}
+	}
+	if nonASCII != 0 {
+		for c := utf8.RuneSelf; c < 256; c++ {
+			ac.class[c] = nonASCII
 		}
 	}
 	// Goto function, built densely as literals are inserted (0 = none).
@@ -624,7 +777,7 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			nx := int32(ac.delta[int(cur)*nc+c])
 			if nx == 0 {
 				nx = int32(len(outs))
-				if nx > 0xFFFF {
+				if nx >= acHasOut {
 					return nil // too many literals for one automaton: regexes run unfiltered
 				}
 				outs = append(outs, nil)
@@ -633,7 +786,11 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			}
 			cur = nx
 		}
-		outs[cur] = append(outs[cur], lits[l]...)
+		for _, o := range lits[l] {
+			if !slices.Contains(outs[cur], o) {
+				outs[cur] = append(outs[cur], o)
+			}
+		}
 	}
 	n := len(outs)
 	ac.out = make([][]acOut, n)
@@ -646,9 +803,11 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		}
 	}
 	ac.out[0] = outs[0]
+	order := []int32{0}
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = queue[1:]
+		order = append(order, st)
 		if f := ac.out[fail[st]]; len(f) > 0 {
 			ac.out[st] = append(append(make([]acOut, 0, len(outs[st])+len(f)), outs[st]...), f...)
 		} else {
@@ -664,23 +823,50 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			}
 		}
 	}
+	// Number the states breadth-first: scanning prose, the automaton
+	// spends nearly all its time in the first few levels, whose rows are
+	// then next to each other in memory.
+	perm := make([]uint16, n)
+	for i, st := range order {
+		perm[st] = uint16(i)
+	}
+	delta := make([]uint16, len(ac.delta))
+	out := make([][]acOut, n)
+	for st := 0; st < n; st++ {
+		row := int(perm[st]) * nc
+		for c := 0; c < nc; c++ {
+			nx := ac.delta[st*nc+c]
+			delta[row+c] = perm[nx]
+			if len(ac.out[nx]) > 0 {
+				delta[row+c] |= acHasOut
+			}
+		}
+		out[perm[st]] = ac.out[st]
+	}
+	ac.delta, ac.out = delta, out
 	return ac
 }
 
-// scan calls hit for every occurrence of a literal: its byte span and
-// the regex it belongs to.
-func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32)) {
+// acHasOut flags a transition into a state where literals end; the
+// states themselves are numbered below it.
+const acHasOut = 1 << 15
+
+// scan calls hit for every occurrence of a literal, in order of their
+// ends: its byte span, the regex it belongs to and which of the regex's
+// literal sets it is from.
+func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32, also int8)) {
 	state := 0
 	nc := ac.nclass
 	for i := 0; i < len(text); i++ {
-		state = int(ac.delta[state*nc+int(ac.class[text[i]])])
-		if outs := ac.out[state]; len(outs) > 0 {
-			for _, o := range outs {
+		next := ac.delta[state*nc+int(ac.class[text[i]])]
+		state = int(next &^ acHasOut)
+		if next&acHasOut != 0 {
+			for _, o := range ac.out[state] {
 				a, b := i+1-int(o.length), i+1
 				if (o.left && wordBefore(text, a)) || (o.right && wordAt(text, b)) {
 					continue
 				}
-				hit(a, b, o.regex)
+				hit(a, b, o.regex, o.also)
 			}
 		}
 	}
@@ -688,6 +874,53 @@ func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32)) {
 
 // window is a byte range of the text a regex must search.
 type window struct{ start, end int }
+
+// keepWindows drops the windows of a regex that lack a literal of one of
+// its further required sets. hits[k] holds the end offsets, ascending, of
+// the literals of also[k] found in the text. Every match lies inside its
+// window and contains a literal of each set, so a window without one
+// holds no match.
+func keepWindows(text string, ws []window, also []literalSet, hits [][]int32) []window {
+	out := ws[:0]
+	for _, w := range ws {
+		ok := true
+		for k, set := range also {
+			if isDigitSet(set) {
+				ok = hasDigit(text[w.start:w.end])
+			} else {
+				h := hits[k]
+				i := sort.Search(len(h), func(i int) bool { return int(h[i]) > w.start })
+				ok = i < len(h) && int(h[i]) <= w.end
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// hasDigit reports whether s holds a decimal digit (\d: any script).
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if '0' <= c && c <= '9' {
+				return true
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsDigit(r) {
+			return true
+		}
+		i += size - 1
+	}
+	return false
+}
 
 // windowAround returns the text a regex searches for one literal
 // occurrence: from regexFilterReach bytes before it (the regex still sees
@@ -738,4 +971,192 @@ func wordAt(text string, i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// unboundedReach is the extent of a regex that can consume or inspect
+// any amount of text.
+const unboundedReach = 1 << 30
+
+// reach returns how many runes a match of n consumes at most (w) and how
+// many runes after the match start it inspects at most (r ≥ w: a
+// lookahead or a \b looks past what it consumes); unboundedReach when
+// there is no bound. Lookbehinds look backwards only and add nothing.
+func reach(n *syntax.RegexNode) (w, r int) {
+	add := func(a, b int) int {
+		if a >= unboundedReach || b >= unboundedReach {
+			return unboundedReach
+		}
+		return a + b
+	}
+	mul := func(a, k int) int {
+		if a == 0 {
+			return 0
+		}
+		if a >= unboundedReach || k >= unboundedReach || k > unboundedReach/a {
+			return unboundedReach
+		}
+		return a * k
+	}
+	loopMax := func() int {
+		if n.N == int(^uint32(0)>>1) || n.N < 0 {
+			return unboundedReach
+		}
+		return n.N
+	}
+	switch n.T {
+	case syntax.NtOne, syntax.NtNotone, syntax.NtSet:
+		return 1, 1
+	case syntax.NtMulti:
+		k := len(n.Str)
+		return k, k
+	case syntax.NtOneloop, syntax.NtNotoneloop, syntax.NtSetloop, syntax.NtOnelazy, syntax.NtNotonelazy, syntax.NtSetlazy,
+		syntax.NtOneloopatomic, syntax.NtNotoneloopatomic, syntax.NtSetloopatomic:
+		k := loopMax()
+		return k, k
+	case syntax.NtLoop, syntax.NtLazyloop:
+		if len(n.Children) != 1 {
+			return unboundedReach, unboundedReach
+		}
+		k := loopMax()
+		if k == 0 {
+			return 0, 0
+		}
+		cw, cr := reach(n.Children[0])
+		return mul(cw, k), add(mul(cw, k-1), cr)
+	case syntax.NtConcatenate:
+		pos := 0
+		for _, c := range n.Children {
+			cw, cr := reach(c)
+			r = max(r, add(pos, cr))
+			pos = add(pos, cw)
+		}
+		return pos, max(r, pos)
+	case syntax.NtAlternate:
+		for _, c := range n.Children {
+			cw, cr := reach(c)
+			w, r = max(w, cw), max(r, cr)
+		}
+		return w, r
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		if len(n.Children) != 1 {
+			return unboundedReach, unboundedReach
+		}
+		return reach(n.Children[0])
+	case syntax.NtPosLook, syntax.NtNegLook:
+		if n.Options&syntax.RightToLeft != 0 {
+			return 0, 0
+		}
+		if len(n.Children) != 1 {
+			return unboundedReach, unboundedReach
+		}
+		_, cr := reach(n.Children[0])
+		return 0, cr
+	case syntax.NtBoundary, syntax.NtNonboundary, syntax.NtECMABoundary, syntax.NtNonECMABoundary, syntax.NtEol:
+		return 0, 1
+	case syntax.NtBol, syntax.NtBeginning, syntax.NtStart, syntax.NtEmpty, syntax.NtNothing, syntax.NtUpdateBumpalong:
+		return 0, 0
+	}
+	return unboundedReach, unboundedReach
+}
+
+// prefixes returns a set of literals one of which every match of the regex
+// starts with, or nil. A regex with such a set can be tried only where one
+// of them occurs, anchored there, instead of scanning a whole window.
+func prefixes(root *syntax.RegexNode) literalSet {
+	p, _, nullable := prefixSet(root)
+	if p == nil || nullable || !nonEmpty(p) {
+		return nil
+	}
+	return p
+}
+
+// prefixSet returns the literal prefixes of the non-empty matches of n;
+// complete when they are the whole matches; nullable when n may also match
+// the empty string (zero-width assertions are literals: "" or a boundary
+// mark, and complete). nil means unknown.
+func prefixSet(n *syntax.RegexNode) (p literalSet, complete, nullable bool) {
+	if n.Options&syntax.RightToLeft != 0 && n.T != syntax.NtPosLook && n.T != syntax.NtNegLook {
+		return nil, false, false
+	}
+	if e := exact(n); e != nil {
+		return e, true, false
+	}
+	switch n.T {
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		if len(n.Children) == 1 {
+			return prefixSet(n.Children[0])
+		}
+	case syntax.NtConcatenate:
+		return prefixSeq(n.Children)
+	case syntax.NtAlternate:
+		var out literalSet
+		complete = true
+		for _, c := range n.Children {
+			cp, cc, cn := prefixSet(c)
+			if cp == nil || cn {
+				return nil, false, false
+			}
+			if out = union(out, cp); out == nil {
+				return nil, false, false
+			}
+			complete = complete && cc
+		}
+		return out, complete, false
+	case syntax.NtLoop, syntax.NtLazyloop:
+		if len(n.Children) != 1 {
+			return nil, false, false
+		}
+		cp, _, cn := prefixSet(n.Children[0])
+		if cp == nil || cn {
+			return nil, false, false
+		}
+		return cp, false, n.M == 0
+	}
+	if isSpaceLoop(n) {
+		return literalSet{boundary}, false, false
+	}
+	if lp := loopPrefix(n); lp != nil {
+		return lp, false, false
+	}
+	return nil, false, false
+}
+
+// prefixSeq is prefixSet of a concatenation.
+func prefixSeq(cs []*syntax.RegexNode) (literalSet, bool, bool) {
+	if len(cs) == 0 {
+		return literalSet{""}, true, true
+	}
+	p, complete, nullable := prefixSet(cs[0])
+	if p == nil {
+		return nil, false, false
+	}
+	var out literalSet
+	if complete {
+		rest, rc, rn := prefixSeq(cs[1:])
+		if rest == nil {
+			if !nonEmpty(p) {
+				return nil, false, false
+			}
+			return p, false, false
+		}
+		out = cross(p, rest)
+		if out == nil {
+			if !nonEmpty(p) {
+				return nil, false, false
+			}
+			return p, false, false
+		}
+		return out, rc, rn && !nonEmpty(p)
+	}
+	out = p
+	if nullable {
+		rest, _, rn := prefixSeq(cs[1:])
+		if rest == nil || rn {
+			return nil, false, false
+		}
+		if out = union(out, rest); out == nil {
+			return nil, false, false
+		}
+	}
+	return out, false, false
 }

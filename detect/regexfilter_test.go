@@ -34,12 +34,49 @@ func TestRegexLiterals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {
-			got, windowed, err := regexLiterals(tt.re, false)
+			got, err := regexLiterals(tt.re, false)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-			assert.Equal(t, tt.windowed, windowed)
+			assert.Equal(t, tt.want, got.lits)
+			assert.Equal(t, tt.windowed, got.windowed)
 		})
 	}
+}
+
+// TestRegexAlsoLiterals checks the further literal sets a regex's windows
+// must hold: every requirement of a concatenation, most selective first,
+// never one branch of an alternation, never a weak one.
+func TestRegexAlsoLiterals(t *testing.T) {
+	tests := []struct {
+		re   string
+		lits literalSet
+		also []literalSet
+	}{
+		{`\bshare\b.{0,20}\bwith\s+\d+\s+friends\b`, literalSet{"\x01friends\x01"}, []literalSet{{"\x01share\x01"}, {digitLiteral}}},
+		{`\b(?:offer|deal)\s+ends\s+in\s+\d+\s*hours\b`, literalSet{"\x01ends\x01"}, []literalSet{{"\x01deal\x01", "\x01offer\x01"}, {"hours\x01"}, {digitLiteral}}},
+		{`(?:tag a friend|share this)`, literalSet{"share this", "tag a friend"}, nil},
+		{`\bcomment\s+(?:yes|below)\b`, literalSet{"\x01comment\x01"}, []literalSet{{"\x01below\x01", "\x01yes\x01"}}},
+		{`\bnot\s+done\b`, literalSet{"\x01done\x01"}, nil}, // "not" is too common to check
+		{`(?:\d+ things|secret)`, literalSet{" things", "secret"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.re, func(t *testing.T) {
+			got, err := regexLiterals(tt.re, false)
+			require.NoError(t, err)
+			assert.Equal(t, tt.lits, got.lits)
+			assert.Equal(t, tt.also, got.also)
+		})
+	}
+}
+
+func TestKeepWindows(t *testing.T) {
+	text := "share it with 5 friends. share it now. share ٣ friends"
+	ws := []window{{0, 24}, {25, 38}, {39, len(text)}}
+	also := []literalSet{{"friends"}, {digitLiteral}}
+	hits := [][]int32{{23, int32(len(text))}, nil}
+	got := keepWindows(text, append([]window(nil), ws...), also, hits)
+	assert.Equal(t, []window{{0, 24}, {39, len(text)}}, got, "the middle window has neither friends nor a digit; Arabic-Indic digits count")
+	got = keepWindows(text, append([]window(nil), ws...), also[:1], [][]int32{{23}})
+	assert.Equal(t, []window{{0, 24}}, got)
 }
 
 // TestRegexPrefilterExact runs every built-in regex (and a few tricky

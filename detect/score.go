@@ -129,6 +129,8 @@ type scratch struct {
 	runes    []rune
 	runeByte []int32
 	regWin   [][]window
+	alsoHits [][]int32        // per regex and further literal set: ends of its hits
+	prefHits [][]int32        // per regex: starts of its prefix literals
 	text     string           // the text being analysed
 	hot      [hotSize]hotSlot // direct-mapped front of cache
 	cacheKey []string         // the word of each cache entry
