@@ -88,18 +88,31 @@ func (rr *regexRule) anchored() *regexp2.Regexp {
 
 // decodeRunes fills s.runes and s.runeByte for text.
 func (s *scratch) decodeRunes(text string) {
-	s.runes = s.runes[:0]
-	s.runeByte = s.runeByte[:0]
-	for i := 0; i < len(text); {
+	n := len(text)
+	if cap(s.runes) < n {
+		s.runes = make([]rune, n, n+n/4)
+	}
+	runes := s.runes[:n]
+	s.runeByte = grow(s.runeByte, n+1)
+	rb := s.runeByte
+	j := 0
+	for i := 0; i < n; {
+		if c := text[i]; c < utf8.RuneSelf {
+			runes[j], rb[j] = rune(c), int32(i)
+			i++
+			j++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if r == utf8.RuneError && size == 1 {
 			r = invalidRune
 		}
-		s.runes = append(s.runes, r)
-		s.runeByte = append(s.runeByte, int32(i))
+		runes[j], rb[j] = r, int32(i)
 		i += size
+		j++
 	}
-	s.runeByte = append(s.runeByte, int32(len(text)))
+	rb[j] = int32(n)
+	s.runes, s.runeByte = runes[:j], rb[:j+1]
 }
 
 // invalidRune is what regexes see for an invalid UTF-8 byte: a

@@ -43,15 +43,20 @@ func (e *InputError) Error() string {
 // hotSize is the number of slots of the direct-mapped word cache.
 const hotSize = 1024
 
+// hotSlot remembers one word, held inline so that remembering costs no
+// allocation: its offset in the cache, or hotNone for a word in no
+// phrase (the prefilter's "no" is remembered too).
 type hotSlot struct {
-	key string
+	n   uint8 // length of the word; 0 for an empty slot
+	key [hotKeyLen]byte
 	off int32
 }
 
-// keyOf returns the cached word stored at a cache offset.
-func (s *scratch) keyOf(off int32, stride int) string {
-	return s.cacheKey[int(off)/stride]
-}
+// hotKeyLen is the longest word the direct-mapped cache holds.
+const hotKeyLen = 27
+
+// hotNone marks a hot slot whose word is in no phrase.
+const hotNone = -1
 
 // maxCacheWords bounds the per-goroutine cache of word stems.
 const maxCacheWords = 1 << 16
@@ -133,7 +138,6 @@ type scratch struct {
 	prefHits [][]int32        // per regex: starts of its prefix literals
 	text     string           // the text being analysed
 	hot      [hotSize]hotSlot // direct-mapped front of cache
-	cacheKey []string         // the word of each cache entry
 	obf      []uint8          // per token: the de-obfuscation it needed
 	ranker
 	alt []byte // scratch for rewritten words
@@ -213,6 +217,34 @@ func (d *Detector) lookup(s *scratch) {
 // is in no phrase at all.
 func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 	nm := len(d.matchers)
+	stride := nm + 2 // [known, exact, stems...]
+	// A small direct-mapped cache in front of everything answers the
+	// common words of a text, known or not, without the prefilter or a
+	// map lookup.
+	var slot *hotSlot
+	if len(f) <= hotKeyLen {
+		h := uint32(2166136261)
+		for _, c := range f {
+			h = (h ^ uint32(c)) * 16777619
+		}
+		slot = &s.hot[h&(hotSize-1)]
+		if int(slot.n) == len(f) && len(f) > 0 && string(slot.key[:len(f)]) == string(f) {
+			if slot.off == hotNone {
+				return nil
+			}
+			v := s.cacheVal[slot.off : int(slot.off)+stride]
+			if v[0] == 0 {
+				return nil
+			}
+			return v[1:]
+		}
+	}
+	remember := func(off int32) {
+		if slot != nil {
+			slot.n, slot.off = uint8(len(f)), off
+			copy(slot.key[:], f)
+		}
+	}
 	pass := uint32(0)
 	ks := keysOf(f)
 	long := len(f) >= 4
@@ -222,25 +254,11 @@ func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 		}
 	}
 	if pass == 0 && !d.exactPF.passKeys(&ks, long) {
+		remember(hotNone)
 		return nil
 	}
-	stride := nm + 2 // [known, exact, stems...]
-	// A small direct-mapped cache in front of the map answers the common
-	// words of a text without hashing them twice.
-	h := uint32(2166136261)
-	for _, c := range f {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	slot := &s.hot[h&(hotSize-1)]
-	if slot.key == string(f) && slot.off >= 0 {
-		v := s.cacheVal[slot.off : int(slot.off)+stride]
-		if v[0] == 0 {
-			return nil
-		}
-		return v[1:]
-	}
 	if off, ok := s.cache[string(f)]; ok {
-		slot.key, slot.off = s.keyOf(off, stride), off
+		remember(off)
 		v := s.cacheVal[off : int(off)+stride]
 		if v[0] == 0 {
 			return nil
@@ -250,13 +268,12 @@ func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 	if len(s.cache) >= maxCacheWords {
 		clear(s.cache)
 		s.cacheVal = s.cacheVal[:0]
-		s.cacheKey = s.cacheKey[:0]
 		s.hot = [hotSize]hotSlot{}
+		slot = nil // the word goes in the map only, this once
 	}
 	off := int32(len(s.cacheVal))
 	word := string(f)
-	slot.key, slot.off = word, off
-	s.cacheKey = append(s.cacheKey, word)
+	remember(off)
 	id, ok := d.exact[word]
 	if !ok {
 		id = -1
