@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -213,6 +214,22 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			return m
 		}
 		m := newMatcher(key, st)
+		// Room for every node the group's phrases can add (a word, or an
+		// anchor, per node): the trie then grows without copies.
+		est := 1
+		for _, lex := range lexs {
+			if lex == nil {
+				continue
+			}
+			for _, e := range lex.Entries {
+				if e.Lang == lang || (key == "" && stemmerFor(e.Lang) == nil) {
+					for _, p := range e.Phrases {
+						est += strings.Count(p, " ") + 3
+					}
+				}
+			}
+		}
+		m.nodes = slices.Grow(m.nodes, est)
 		groups[key] = m
 		return m
 	}
@@ -400,9 +417,19 @@ func (d *Detector) Threshold() float64 { return d.cfg.threshold }
 
 // splitWord turns one phrase part into folded pieces.
 func splitWord(w string) ([]token.Piece, error) {
+	if v, ok := pieceCache.Load(w); ok {
+		return v.([]token.Piece), nil
+	}
 	ps := token.Words(w)
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("%q has no letters, digits or emoji to match", w)
 	}
+	pieceCache.Store(w, ps)
 	return ps, nil
 }
+
+// pieceCache remembers how lexicon words split into folded pieces, across
+// Compile calls in one process, like stemCache: lexicons repeat their
+// words, and the split is a pure function of the word. The slices are
+// never modified.
+var pieceCache sync.Map

@@ -26,6 +26,9 @@ type matcher struct {
 	stem  func(string) string // nil: words are matched as folded
 	stems map[string]int32    // stem -> symbol id
 	memo  map[string]string   // folded word -> stem, while compiling
+	// wide indexes the edges of nodes with many of them, while compiling
+	// (the root has over a thousand): from<<32 | key -> child.
+	wide  map[uint64]int32
 	nodes []node
 	cross map[int32]bool // rules whose phrases may cross a sentence end
 	pf    *prefilter
@@ -140,7 +143,7 @@ func (m *matcher) intern(s string) int32 {
 
 // finish builds the lookup tables used at scoring time.
 func (m *matcher) finish() {
-	m.memo = nil // compile-time only
+	m.memo, m.wide = nil, nil // compile-time only
 	m.pf.build()
 	for i := range m.nodes {
 		nd := &m.nodes[i]
@@ -169,17 +172,39 @@ func (m *matcher) finish() {
 
 func (m *matcher) child(from int32, key int32) int32 {
 	n := &m.nodes[from]
-	// While compiling, edges are not sorted yet: scan them all.
-	for _, e := range n.next {
-		if e.key == key {
-			return e.child
+	// While compiling, edges are not sorted yet: scan a few, index many.
+	wk := uint64(from)<<32 | uint64(uint32(key))
+	if len(n.next) > wideEdges {
+		if c, ok := m.wide[wk]; ok {
+			return c
+		}
+	} else {
+		for _, e := range n.next {
+			if e.key == key {
+				return e.child
+			}
 		}
 	}
 	c := int32(len(m.nodes))
-	m.nodes[from].next = append(m.nodes[from].next, edge{key, c})
+	n.next = append(n.next, edge{key, c})
+	switch {
+	case len(n.next) == wideEdges+1:
+		if m.wide == nil {
+			m.wide = map[uint64]int32{}
+		}
+		for _, e := range n.next {
+			m.wide[uint64(from)<<32|uint64(uint32(e.key))] = e.child
+		}
+	case len(n.next) > wideEdges+1:
+		m.wide[wk] = c
+	}
 	m.nodes = append(m.nodes, node{any: -1})
 	return c
 }
+
+// wideEdges is the number of edges of a node beyond which compiling
+// looks them up in an index instead of scanning them.
+const wideEdges = 16
 
 // add compiles one phrase for rule r into the trie.
 // vocab, when not nil, collects every folded word of the phrase.

@@ -763,7 +763,13 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	}
 	// Goto function, built densely as literals are inserted (0 = none).
 	nc := ac.nclass
-	ac.delta = make([]uint16, nc, 64*nc)
+	// At most one state per literal byte, and the root: the table is
+	// allocated once.
+	bound := 1
+	for l := range lits {
+		bound += len(l)
+	}
+	ac.delta = make([]uint16, nc, min(bound, acHasOut)*nc)
 	outs := [][]acOut{nil}
 	keys := make([]string, 0, len(lits))
 	for l := range lits {
@@ -857,11 +863,13 @@ const acHasOut = 1 << 15
 func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32, also int8)) {
 	state := 0
 	nc := ac.nclass
+	// Locals, so that the loop does not reload them after each hit call.
+	delta, class, outs := ac.delta, &ac.class, ac.out
 	for i := 0; i < len(text); i++ {
-		next := ac.delta[state*nc+int(ac.class[text[i]])]
+		next := delta[state*nc+int(class[text[i]])]
 		state = int(next &^ acHasOut)
 		if next&acHasOut != 0 {
-			for _, o := range ac.out[state] {
+			for _, o := range outs[state] {
 				a, b := i+1-int(o.length), i+1
 				if (o.left && wordBefore(text, a)) || (o.right && wordAt(text, b)) {
 					continue
@@ -971,92 +979,6 @@ func wordAt(text string, i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
-// unboundedReach is the extent of a regex that can consume or inspect
-// any amount of text.
-const unboundedReach = 1 << 30
-
-// reach returns how many runes a match of n consumes at most (w) and how
-// many runes after the match start it inspects at most (r ≥ w: a
-// lookahead or a \b looks past what it consumes); unboundedReach when
-// there is no bound. Lookbehinds look backwards only and add nothing.
-func reach(n *syntax.RegexNode) (w, r int) {
-	add := func(a, b int) int {
-		if a >= unboundedReach || b >= unboundedReach {
-			return unboundedReach
-		}
-		return a + b
-	}
-	mul := func(a, k int) int {
-		if a == 0 {
-			return 0
-		}
-		if a >= unboundedReach || k >= unboundedReach || k > unboundedReach/a {
-			return unboundedReach
-		}
-		return a * k
-	}
-	loopMax := func() int {
-		if n.N == int(^uint32(0)>>1) || n.N < 0 {
-			return unboundedReach
-		}
-		return n.N
-	}
-	switch n.T {
-	case syntax.NtOne, syntax.NtNotone, syntax.NtSet:
-		return 1, 1
-	case syntax.NtMulti:
-		k := len(n.Str)
-		return k, k
-	case syntax.NtOneloop, syntax.NtNotoneloop, syntax.NtSetloop, syntax.NtOnelazy, syntax.NtNotonelazy, syntax.NtSetlazy,
-		syntax.NtOneloopatomic, syntax.NtNotoneloopatomic, syntax.NtSetloopatomic:
-		k := loopMax()
-		return k, k
-	case syntax.NtLoop, syntax.NtLazyloop:
-		if len(n.Children) != 1 {
-			return unboundedReach, unboundedReach
-		}
-		k := loopMax()
-		if k == 0 {
-			return 0, 0
-		}
-		cw, cr := reach(n.Children[0])
-		return mul(cw, k), add(mul(cw, k-1), cr)
-	case syntax.NtConcatenate:
-		pos := 0
-		for _, c := range n.Children {
-			cw, cr := reach(c)
-			r = max(r, add(pos, cr))
-			pos = add(pos, cw)
-		}
-		return pos, max(r, pos)
-	case syntax.NtAlternate:
-		for _, c := range n.Children {
-			cw, cr := reach(c)
-			w, r = max(w, cw), max(r, cr)
-		}
-		return w, r
-	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
-		if len(n.Children) != 1 {
-			return unboundedReach, unboundedReach
-		}
-		return reach(n.Children[0])
-	case syntax.NtPosLook, syntax.NtNegLook:
-		if n.Options&syntax.RightToLeft != 0 {
-			return 0, 0
-		}
-		if len(n.Children) != 1 {
-			return unboundedReach, unboundedReach
-		}
-		_, cr := reach(n.Children[0])
-		return 0, cr
-	case syntax.NtBoundary, syntax.NtNonboundary, syntax.NtECMABoundary, syntax.NtNonECMABoundary, syntax.NtEol:
-		return 0, 1
-	case syntax.NtBol, syntax.NtBeginning, syntax.NtStart, syntax.NtEmpty, syntax.NtNothing, syntax.NtUpdateBumpalong:
-		return 0, 0
-	}
-	return unboundedReach, unboundedReach
 }
 
 // prefixes returns a set of literals one of which every match of the regex
