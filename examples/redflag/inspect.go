@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -181,17 +180,24 @@ type coverageReport struct {
 	NeverFired []string       `json:"never_fired"` // rule ids, in id order
 }
 
-// coverage is the -coverage mode: it scores every input (files, or
-// standard input; each line with -lines) and reports per rule how often
-// it fired, then the rules that never fired.
+// coverage is the -coverage mode: it scores every input (files, walked
+// directories, or standard input; each line with -lines) and reports per
+// rule how often it fired, then the rules that never fired.
 func coverage(d *detect.Detector, o options, files []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	stats := map[string]*ruleCoverage{}
 	rep := coverageReport{Rules: len(d.Rules())}
-	var r detect.Report
-	err := eachInput(o, files, stdin, func(in input) {
-		if err := d.ScoreTo(&r, in.text); err != nil {
-			fmt.Fprintf(stderr, "redflag: %s: %v\n", where(in), err)
+	srcs, err := expandArgs(files)
+	if err != nil {
+		return 2, err
+	}
+	prog := newProgress(stderr, srcs)
+	defer prog.finish()
+	sc := &scorer{d: d, lines: o.lines, jobs: o.jobs, stdin: stdin, progress: prog}
+	err = sc.run(srcs, func(source) {}, func(u unit, _ bool) error {
+		if u.err != nil {
+			prog.printf(stderr, "redflag: %s: %v\n", where(u.input), u.err)
 		}
+		r := u.rep
 		rep.Texts++
 		if r.Flagged {
 			rep.Flagged++
@@ -213,7 +219,9 @@ func coverage(d *detect.Detector, o options, files []string, stdin io.Reader, st
 				s.Texts++
 			}
 		}
+		return nil
 	})
+	prog.finish()
 	if err != nil {
 		return 2, err
 	}
@@ -269,52 +277,4 @@ func coverage(d *detect.Detector, o options, files []string, stdin io.Reader, st
 		fmt.Fprintf(bw, "  %s%s\n", id, c)
 	}
 	return 0, bw.Flush()
-}
-
-// eachInput calls fn for every text of the inputs: each file (or standard
-// input when there are none, or for "-") as one text, or each line with
-// -lines.
-func eachInput(o options, files []string, stdin io.Reader, fn func(input)) error {
-	read := func(name string, r io.Reader) error {
-		if !o.lines {
-			b, err := io.ReadAll(r)
-			if err != nil {
-				return fmt.Errorf("%s: %v", name, err)
-			}
-			fn(input{file: name, text: string(b)})
-			return nil
-		}
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 64<<20)
-		n := 0
-		for sc.Scan() {
-			n++
-			fn(input{file: name, line: n, text: sc.Text()})
-		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("%s: %v", name, err)
-		}
-		return nil
-	}
-	if len(files) == 0 {
-		return read("-", stdin)
-	}
-	for _, f := range files {
-		if f == "-" {
-			if err := read("-", stdin); err != nil {
-				return err
-			}
-			continue
-		}
-		fh, err := os.Open(f)
-		if err != nil {
-			return fmt.Errorf("cannot read %s: %v", f, unwrapPath(err))
-		}
-		err = read(f, fh)
-		fh.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -26,7 +26,8 @@ import (
 const lintTimeout = detect.DefaultRegexTimeout
 
 // modeConflict reports a usage error when more than one of the modes
-// -lint, -explain-rule, -coverage and -rules is asked for.
+// -lint, -explain-rule, -coverage and -rules is asked for, or one of them
+// with a format only scoring writes (sarif, html).
 func modeConflict(o options) error {
 	var modes []string
 	if o.lint {
@@ -43,6 +44,9 @@ func modeConflict(o options) error {
 	}
 	if len(modes) > 1 {
 		return fmt.Errorf("%s cannot be combined: use one mode at a time", strings.Join(modes, " and "))
+	}
+	if len(modes) == 1 && (o.format == "sarif" || o.format == "html") {
+		return fmt.Errorf("%s writes text, json or jsonl; -format %s is for scoring texts", modes[0], o.format)
 	}
 	return nil
 }

@@ -6,7 +6,17 @@
 //	redflag [flags] [file ...]
 //
 // With no files it reads standard input. Each file (or standard input) is
-// scored as one text; with -lines, every line is scored on its own.
+// scored as one text; with -lines, every line is scored on its own. A
+// directory is walked: every file in it that looks like UTF-8 text is
+// scored, hidden files and directories are skipped (see walkDir). Files
+// are scored in parallel (-j), and the output keeps the order of the
+// arguments and of the walk.
+//
+// Output formats (-format): text (flagged spans marked, then the
+// explanation), json (one array), jsonl (one object per text), sarif
+// (SARIF 2.1.0, one result per match; see sarif.go) and html (one
+// self-contained page; see html.go). On a terminal, standard error shows
+// a progress bar while many files or a long input are scored.
 //
 // Exit status: 0 when nothing is flagged, 1 when something is, 2 on a
 // usage or input error.
@@ -16,6 +26,8 @@
 //	echo "This changes everything!!!" | go run ./examples/redflag
 //	go run ./examples/redflag -lines -format jsonl testdata/seed-posts.txt
 //	go run ./examples/redflag -lexicon my-rules.yaml -rules
+//	go run ./examples/redflag -format sarif -j 4 docs/ > redflag.sarif
+//	go run ./examples/redflag -format html testdata/seed-posts.txt > report.html
 package main
 
 import (
@@ -26,8 +38,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/redflag-go/redflag/detect"
 	"github.com/redflag-go/redflag/lexicon"
@@ -46,6 +61,7 @@ type options struct {
 	rules     bool
 	noBuiltin bool
 	color     bool
+	jobs      int
 	// rule authors' modes (lint.go, inspect.go)
 	lint        bool
 	explainRule string
@@ -61,8 +77,7 @@ func main() {
 }
 
 func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // run is the whole program, testable: it returns the exit status.
@@ -70,7 +85,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, color bool) (
 	fs := flag.NewFlagSet("redflag", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	fs.StringVar(&o.format, "format", "text", "output format: text, json or jsonl")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl, sarif (SARIF 2.1.0) or html (a self-contained page)")
 	fs.BoolVar(&o.lines, "lines", false, "score each input line as its own text")
 	fs.Var(&o.lexicons, "lexicon", "lexicon file or directory to add to the built-ins (repeatable)")
 	fs.Float64Var(&o.threshold, "threshold", detect.DefaultThreshold, "category score at or above which a text is flagged, in (0,1]")
@@ -79,6 +94,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, color bool) (
 	fs.BoolVar(&o.lint, "lint", false, "check the lexicon files and directories given as arguments; exit 1 on findings")
 	fs.StringVar(&o.explainRule, "explain-rule", "", "show one rule in full: patterns, compiled stems, examples (honours -format json)")
 	fs.BoolVar(&o.coverage, "coverage", false, "score the inputs and report how often each rule fired, and which never did")
+	fs.IntVar(&o.jobs, "j", runtime.GOMAXPROCS(0), "score up to `N` files in parallel (the output keeps the argument order)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: redflag [flags] [file ...]\n\nScores text (files, or standard input) for hype, fabricated citations and\nengagement bait, and explains every point. Exit status: 0 clean, 1 flagged, 2 error.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -91,9 +107,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, color bool) (
 	}
 	o.color = color
 	switch o.format {
-	case "text", "json", "jsonl":
+	case "text", "json", "jsonl", "sarif", "html":
 	default:
-		return 2, fmt.Errorf("unknown -format %q: use text, json or jsonl", o.format)
+		return 2, fmt.Errorf("unknown -format %q: use text, json, jsonl, sarif or html", o.format)
+	}
+	if o.jobs < 1 {
+		return 2, fmt.Errorf("-j %d: use 1 or more parallel jobs", o.jobs)
 	}
 	if !(o.threshold > 0 && o.threshold <= 1) {
 		return 2, fmt.Errorf("-threshold %v is out of range: use a value in (0, 1]", o.threshold)
@@ -185,89 +204,90 @@ type input struct {
 	text string
 }
 
+// score is the default mode: it scores every input and writes the reports
+// in the chosen format.
 func score(d *detect.Detector, o options, files []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	srcs, err := expandArgs(files)
+	if err != nil {
+		return 2, err
+	}
+	prog := newProgress(stderr, srcs)
+	defer prog.finish()
+	if prog != nil {
+		stdout = clearingWriter{w: stdout, p: prog}
+	}
 	bw := bufio.NewWriter(stdout)
 	defer bw.Flush()
 	flagged := false
-	var all []record
-	emit := func(in input) error {
-		rep, err := d.Score(in.text)
-		if err != nil {
-			fmt.Fprintf(stderr, "redflag: %s: %v\n", where(in), err)
+	var (
+		all  []record
+		slog *sarifLog
+		page *htmlReport
+	)
+	switch o.format {
+	case "sarif":
+		slog = newSARIFLog(d, o)
+	case "html":
+		page = newHTMLReport(d, o)
+	}
+	next := func(src source) {
+		switch {
+		case slog != nil:
+			slog.startSource(src)
+		case page != nil:
+			page.startSource(src)
 		}
-		if rep.Flagged {
+	}
+	emit := func(u unit, more bool) error {
+		if u.err != nil {
+			prog.printf(stderr, "redflag: %s: %v\n", where(u.input), u.err)
+		}
+		if u.rep.Flagged {
 			flagged = true
 		}
-		rec := newRecord(in, rep, err)
 		switch o.format {
 		case "jsonl":
-			b, _ := json.Marshal(rec)
+			b, _ := json.Marshal(newRecord(u.input, u.rep, u.err))
 			bw.Write(b)
 			bw.WriteByte('\n')
 		case "json":
-			all = append(all, rec)
+			all = append(all, newRecord(u.input, u.rep, u.err))
+		case "sarif":
+			slog.add(u)
+		case "html":
+			page.add(u)
 		default:
-			writeText(bw, in, rep, o.color)
+			writeText(bw, u.input, u.rep, o.color)
+		}
+		if !more && (o.format == "text" || o.format == "jsonl") {
+			// Nothing else is ready: let a reader of a stream see this.
+			return bw.Flush()
 		}
 		return nil
 	}
-	readOne := func(name string, r io.Reader) error {
-		if o.lines {
-			sc := bufio.NewScanner(r)
-			sc.Buffer(make([]byte, 64*1024), 64<<20)
-			n := 0
-			for sc.Scan() {
-				n++
-				if err := emit(input{file: name, line: n, text: sc.Text()}); err != nil {
-					return err
-				}
-			}
-			if err := sc.Err(); err != nil {
-				return fmt.Errorf("%s: %v", name, err)
-			}
-			return nil
-		}
-		b, err := io.ReadAll(r)
-		if err != nil {
-			return fmt.Errorf("%s: %v", name, err)
-		}
-		return emit(input{file: name, text: string(b)})
+	sc := &scorer{d: d, lines: o.lines, jobs: o.jobs, stdin: stdin, progress: prog}
+	if err := sc.run(srcs, next, emit); err != nil {
+		bw.Flush()
+		return 2, err
 	}
-	if len(files) == 0 {
-		if err := readOne("-", stdin); err != nil {
-			return 2, err
-		}
-	}
-	for _, f := range files {
-		var err error
-		if f == "-" {
-			err = readOne("-", stdin)
-		} else {
-			var fh *os.File
-			fh, err = os.Open(f)
-			if err != nil {
-				bw.Flush()
-				return 2, fmt.Errorf("cannot read %s: %v", f, unwrapPath(err))
-			}
-			err = readOne(f, fh)
-			fh.Close()
-		}
-		if err != nil {
-			bw.Flush()
-			return 2, err
-		}
-	}
-	if o.format == "json" {
+	prog.finish()
+	switch o.format {
+	case "json":
 		enc := json.NewEncoder(bw)
 		enc.SetIndent("", "  ")
 		if all == nil {
 			all = []record{}
 		}
-		if err := enc.Encode(all); err != nil {
-			return 2, err
-		}
+		err = enc.Encode(all)
+	case "sarif":
+		err = slog.write(bw)
+	case "html":
+		err = page.write(bw)
 	}
-	if err := bw.Flush(); err != nil {
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		return 2, err
 	}
 	if flagged {
