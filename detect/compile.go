@@ -148,6 +148,7 @@ type Detector struct {
 	exactPF    *prefilter
 	words      map[string]bool // every folded word of every phrase, to re-join spaced-out letters
 	regexes    []regexRule
+	unfiltered []int32    // regexes that run on every text: no literal to look for
 	ac         *acMatcher // finds the required literals of all regexes
 	anySymbols bool       // some regex requires a \p{So} symbol
 	featRules  [numFeatures][]int32
@@ -362,6 +363,11 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	if len(lits) > 0 {
 		d.ac = buildAC(lits)
+	}
+	for i := range d.regexes {
+		if d.regexes[i].lits == nil || d.ac == nil {
+			d.unfiltered = append(d.unfiltered, int32(i))
+		}
 	}
 	// Unless matchers share the exact-symbol table, so they must be
 	// registered for token lookups too.

@@ -128,33 +128,39 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	if len(d.regexes) == 0 || len(text) == 0 {
 		return out, nil
 	}
-	if cap(s.regWin) < len(d.regexes) {
-		s.regWin = make([][]window, len(d.regexes))
+	// The per-regex lists are reset only for the regexes the last call
+	// touched: a short message costs nothing for the hundreds of regexes
+	// whose literals it does not contain.
+	if n := len(d.regexes); cap(s.regWin) < n {
+		s.regWin = make([][]window, n)
+		s.alsoHits = make([][]int32, n*maxAlso)
+		s.prefHits = make([][]int32, n)
+		s.touchedMark = make([]bool, n)
+		s.touched = s.touched[:0]
 	}
 	s.regWin = s.regWin[:len(d.regexes)]
-	any := false
-	for i := range d.regexes {
-		s.regWin[i] = s.regWin[i][:0]
-		if d.regexes[i].lits == nil {
-			s.regWin[i] = append(s.regWin[i], window{0, len(text)})
-			any = true
+	for _, ri := range s.touched {
+		s.regWin[ri] = s.regWin[ri][:0]
+		s.prefHits[ri] = s.prefHits[ri][:0]
+		for k := int(ri) * maxAlso; k < int(ri+1)*maxAlso; k++ {
+			s.alsoHits[k] = s.alsoHits[k][:0]
+		}
+		s.touchedMark[ri] = false
+	}
+	s.touched = s.touched[:0]
+	s.digitsDone = false
+	touch := func(ri int32) {
+		if !s.touchedMark[ri] {
+			s.touchedMark[ri] = true
+			s.touched = append(s.touched, ri)
 		}
 	}
-	if n := len(d.regexes) * maxAlso; cap(s.alsoHits) < n {
-		s.alsoHits = make([][]int32, n)
-	}
-	s.alsoHits = s.alsoHits[:len(d.regexes)*maxAlso]
-	for i := range s.alsoHits {
-		s.alsoHits[i] = s.alsoHits[i][:0]
-	}
-	if cap(s.prefHits) < len(d.regexes) {
-		s.prefHits = make([][]int32, len(d.regexes))
-	}
-	s.prefHits = s.prefHits[:len(d.regexes)]
-	for i := range s.prefHits {
-		s.prefHits[i] = s.prefHits[i][:0]
+	for _, ri := range d.unfiltered {
+		touch(ri)
+		s.regWin[ri] = append(s.regWin[ri], window{0, len(text)})
 	}
 	addHit := func(a, b int, ri int32, also int8) {
+		touch(ri)
 		if also == alsoPrefix {
 			s.prefHits[ri] = append(s.prefHits[ri], int32(a))
 			return
@@ -211,9 +217,12 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	if d.ac != nil {
 		d.ac.scan(text, addHit)
 	}
-	for i := range s.regWin {
+	slices.Sort(s.touched) // rules run in their order, as compiled
+	any := false
+	for _, ri := range s.touched {
+		i := int(ri)
 		if also := d.regexes[i].also; len(also) > 0 && len(s.regWin[i]) > 0 {
-			s.regWin[i] = keepWindows(text, s.regWin[i], also, s.alsoHits[i*maxAlso:i*maxAlso+len(also)])
+			s.regWin[i] = s.keepWindows(text, s.regWin[i], also, s.alsoHits[i*maxAlso:i*maxAlso+len(also)])
 		}
 		if len(s.regWin[i]) > 0 {
 			any = true
@@ -224,7 +233,8 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	}
 	s.decodeRunes(text)
 	var errs []error
-	for i := range d.regexes {
+	for _, ri := range s.touched {
+		i := int(ri)
 		rr := &d.regexes[i]
 		if len(s.regWin[i]) == 0 {
 			continue
@@ -234,7 +244,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
 			continue
 		}
-		if are := rr.anchored(); are != nil {
+		if are := rr.anchored(); are != nil && d.ac != nil {
 			var err error
 			out, err = s.runAnchored(are, rr, s.regWin[i], s.prefHits[i], out)
 			if err != nil {

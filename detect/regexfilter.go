@@ -888,13 +888,13 @@ type window struct{ start, end int }
 // the literals of also[k] found in the text. Every match lies inside its
 // window and contains a literal of each set, so a window without one
 // holds no match.
-func keepWindows(text string, ws []window, also []literalSet, hits [][]int32) []window {
+func (s *scratch) keepWindows(text string, ws []window, also []literalSet, hits [][]int32) []window {
 	out := ws[:0]
 	for _, w := range ws {
 		ok := true
 		for k, set := range also {
 			if isDigitSet(set) {
-				ok = hasDigit(text[w.start:w.end])
+				ok = s.digitIn(text, w.start, w.end)
 			} else {
 				h := hits[k]
 				i := sort.Search(len(h), func(i int) bool { return int(h[i]) > w.start })
@@ -911,23 +911,30 @@ func keepWindows(text string, ws []window, also []literalSet, hits [][]int32) []
 	return out
 }
 
-// hasDigit reports whether s holds a decimal digit (\d: any script).
-func hasDigit(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if '0' <= c && c <= '9' {
-				return true
+// digitIn reports whether text[a:b] holds a decimal digit (\d: any
+// script). The digits of the text are listed once per call, when first
+// needed.
+func (s *scratch) digitIn(text string, a, b int) bool {
+	if !s.digitsDone {
+		s.digits = s.digits[:0]
+		for i := 0; i < len(text); i++ {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				if '0' <= c && c <= '9' {
+					s.digits = append(s.digits, int32(i))
+				}
+				continue
 			}
-			continue
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsDigit(r) {
+				s.digits = append(s.digits, int32(i))
+			}
+			i += size - 1
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsDigit(r) {
-			return true
-		}
-		i += size - 1
+		s.digitsDone = true
 	}
-	return false
+	i := sort.Search(len(s.digits), func(i int) bool { return int(s.digits[i]) >= a })
+	return i < len(s.digits) && int(s.digits[i]) < b
 }
 
 // windowAround returns the text a regex searches for one literal

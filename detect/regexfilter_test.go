@@ -73,9 +73,10 @@ func TestKeepWindows(t *testing.T) {
 	ws := []window{{0, 24}, {25, 38}, {39, len(text)}}
 	also := []literalSet{{"friends"}, {digitLiteral}}
 	hits := [][]int32{{23, int32(len(text))}, nil}
-	got := keepWindows(text, append([]window(nil), ws...), also, hits)
+	s := &scratch{}
+	got := s.keepWindows(text, append([]window(nil), ws...), also, hits)
 	assert.Equal(t, []window{{0, 24}, {39, len(text)}}, got, "the middle window has neither friends nor a digit; Arabic-Indic digits count")
-	got = keepWindows(text, append([]window(nil), ws...), also[:1], [][]int32{{23}})
+	got = s.keepWindows(text, append([]window(nil), ws...), also[:1], [][]int32{{23}})
 	assert.Equal(t, []window{{0, 24}}, got)
 }
 

@@ -125,20 +125,24 @@ func (p *scratchPool) put(s *scratch) {
 
 // scratch is the per-call working memory, pooled and reused.
 type scratch struct {
-	tok      token.Tokenizer
-	syms     [][]int32 // per matcher: stem symbol of each token, or -1
-	exact    []int32   // exact-form symbol of each token, or -1
-	cache    map[string]int32
-	cacheVal []int32 // per cached word: nMatchers stem symbols
-	cands    []cand
-	runes    []rune
-	runeByte []int32
-	regWin   [][]window
-	alsoHits [][]int32        // per regex and further literal set: ends of its hits
-	prefHits [][]int32        // per regex: starts of its prefix literals
-	text     string           // the text being analysed
-	hot      [hotSize]hotSlot // direct-mapped front of cache
-	obf      []uint8          // per token: the de-obfuscation it needed
+	tok         token.Tokenizer
+	syms        [][]int32 // per matcher: stem symbol of each token, or -1
+	exact       []int32   // exact-form symbol of each token, or -1
+	cache       map[string]int32
+	cacheVal    []int32 // per cached word: nMatchers stem symbols
+	cands       []cand
+	runes       []rune
+	runeByte    []int32
+	regWin      [][]window
+	alsoHits    [][]int32 // per regex and further literal set: ends of its hits
+	prefHits    [][]int32 // per regex: starts of its prefix literals
+	touched     []int32   // regexes the current call has hits or windows for
+	touchedMark []bool    // per regex: in touched
+	digits      []int32   // offsets of the digits of the text, once digitsDone
+	digitsDone  bool
+	text        string           // the text being analysed
+	hot         [hotSize]hotSlot // direct-mapped front of cache
+	obf         []uint8          // per token: the de-obfuscation it needed
 	ranker
 	alt []byte // scratch for rewritten words
 	// gen numbers the analyses done with this scratch; unlessMemo entries
