@@ -474,24 +474,40 @@ func (st *state) word(i int, flags Flags) int {
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
 			case 1, 2:
-				tk.Letters++
-				if c <= 'Z' {
-					tk.Upper++
-					c += 'a' - 'A'
-				} else {
-					tk.Lower++
+				// A run of ASCII letters, the bulk of prose, in a tight
+				// loop of its own.
+				buf := t.Buf
+				j, upper, stretched := i, 0, false
+				for j < len(text) {
+					c := text[j]
+					if c >= utf8.RuneSelf {
+						break
+					}
+					if cl := asciiClass[c]; cl != 1 && cl != 2 {
+						break
+					}
+					if c <= 'Z' {
+						upper++
+						c += 'a' - 'A'
+					}
+					if c == last {
+						run++
+						stretched = stretched || run >= 3
+					} else {
+						last, run = c, 1
+					}
+					buf = append(buf, c)
+					j++
+				}
+				t.Buf = buf
+				tk.Letters += uint16(j - i)
+				tk.Upper += uint16(upper)
+				tk.Lower += uint16(j - i - upper)
+				if stretched {
+					tk.Flags |= Stretched
 				}
 				latin = true
-				if c == last {
-					run++
-					if run >= 3 {
-						tk.Flags |= Stretched
-					}
-				} else {
-					last, run = c, 1
-				}
-				t.Buf = append(t.Buf, c)
-				i++
+				i = j
 				continue
 			case 3:
 				tk.Flags |= Digits
@@ -500,11 +516,14 @@ func (st *state) word(i int, flags Flags) int {
 				i++
 				continue
 			}
+			if c != '$' && c != '@' {
+				break
+			}
 			nextLetter := i+1 < len(text) && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]] != 0 && asciiClass[text[i+1]] != 3
 			nextDigit := i+1 < len(text) && asciiClass[text[i+1]&0x7f] == 3 && text[i+1] < utf8.RuneSelf
 			leetOK := (i > wordStart && (nextLetter || (c == '$' && !nextDigit && !startsWord(text[i+1:])))) ||
 				(i == wordStart && c == '$' && nextLetter)
-			if (c == '$' || c == '@') && leetOK {
+			if leetOK {
 				// "fr$e", "t@g", "th1$", "$hare": a symbol standing for a
 				// letter (never "$100").
 				tk.Flags |= Leet
