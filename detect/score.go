@@ -41,7 +41,7 @@ func (e *InputError) Error() string {
 }
 
 // hotSize is the number of slots of the direct-mapped word cache.
-const hotSize = 1024
+const hotSize = 4096
 
 // hotSlot remembers one word, held inline so that remembering costs no
 // allocation: its offset in the cache, or hotNone for a word in no

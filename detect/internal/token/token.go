@@ -220,6 +220,11 @@ func (st *state) run() {
 			i = st.word(i, 0)
 			continue
 		}
+		if c == ' ' {
+			chunkStart = true
+			i++
+			continue
+		}
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
