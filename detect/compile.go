@@ -280,7 +280,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 						bad = true
 						continue
 					}
-					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: f.lits, also: f.also, prefixes: f.prefixes, windowed: f.windowed})
+					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: f.lits, also: f.also, prefixes: f.prefixes, bol: f.bol, windowed: f.windowed})
 					r.Patterns = append(r.Patterns, "/"+src+"/")
 				}
 			}

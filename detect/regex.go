@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +30,7 @@ type regexRule struct {
 	lits      literalSet   // required literals; nil runs on the whole text
 	also      []literalSet // further required literals, checked per window
 	prefixes  literalSet   // literals every match starts with, or nil
+	bol       bool         // every match starts at a line start
 	anchOnce  sync.Once
 	anchRe    *regexp2.Regexp // \G(?:src): tried at one position only
 	windowed  bool            // may run on windows around its literals
@@ -71,9 +71,10 @@ func (rr *regexRule) regexp() (*regexp2.Regexp, error) {
 }
 
 // anchored returns the regex anchored where the search starts, or nil
-// when it has no prefix literals (or the anchored form does not compile).
+// when its matches have no known start (prefix literals or line starts),
+// or the anchored form does not compile.
 func (rr *regexRule) anchored() *regexp2.Regexp {
-	if rr.prefixes == nil {
+	if rr.prefixes == nil && !rr.bol {
 		return nil
 	}
 	rr.anchOnce.Do(func() {
@@ -95,21 +96,29 @@ func (s *scratch) decodeRunes(text string) {
 	runes := s.runes[:n]
 	s.runeByte = grow(s.runeByte, n+1)
 	rb := s.runeByte
+	s.runeBlock = s.runeBlock[:0]
 	j := 0
+	// Block by block, so that the inner loop has one test per byte.
 	for i := 0; i < n; {
-		if c := text[i]; c < utf8.RuneSelf {
-			runes[j], rb[j] = rune(c), int32(i)
-			i++
+		for len(s.runeBlock) <= i/runeBlockSize {
+			s.runeBlock = append(s.runeBlock, int32(j))
+		}
+		end := min(n, (i/runeBlockSize+1)*runeBlockSize)
+		for i < end {
+			if c := text[i]; c < utf8.RuneSelf {
+				runes[j], rb[j] = rune(c), int32(i)
+				i++
+				j++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if r == utf8.RuneError && size == 1 {
+				r = invalidRune
+			}
+			runes[j], rb[j] = r, int32(i)
+			i += size
 			j++
-			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if r == utf8.RuneError && size == 1 {
-			r = invalidRune
-		}
-		runes[j], rb[j] = r, int32(i)
-		i += size
-		j++
 	}
 	rb[j] = int32(n)
 	s.runes, s.runeByte = runes[:j], rb[:j+1]
@@ -244,9 +253,14 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
 			continue
 		}
-		if are := rr.anchored(); are != nil && d.ac != nil {
+		if are := rr.anchored(); are != nil && (d.ac != nil || rr.prefixes == nil) {
+			starts := s.prefHits[i]
+			if rr.prefixes == nil {
+				starts = lineStarts(text, mergeWindows(s.regWin[i]), starts[:0])
+				s.prefHits[i] = starts
+			}
 			var err error
-			out, err = s.runAnchored(are, rr, s.regWin[i], s.prefHits[i], out)
+			out, err = s.runAnchored(are, rr, s.regWin[i], starts, out)
 			if err != nil {
 				errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: regexError(err, are, 0, len(text))})
 			}
@@ -297,7 +311,7 @@ func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, st
 	starts = slices.Compact(starts)
 	ws = mergeWindows(ws)
 	lastEnd := int32(-1)
-	rc := 0 // rune index of the current start; starts only grow
+	rc := 0 // rune index of the current start
 	j := 0
 	for _, w := range ws {
 		for j < len(starts) && int(starts[j]) < w.start {
@@ -309,8 +323,7 @@ func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, st
 				continue
 			}
 			if s.runeByte[rc] < p {
-				rb := s.runeByte[rc:]
-				rc += sort.Search(len(rb), func(i int) bool { return rb[i] >= p })
+				rc = s.runeIndex(int(p))
 			}
 			if s.runeByte[rc] != p {
 				continue // not on a rune boundary (cannot happen for a literal hit)
@@ -331,6 +344,30 @@ func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, st
 	return out, nil
 }
 
+// lineStarts appends the offsets inside the windows where a line starts:
+// 0 and every offset after a '\n', which is where (?m)^ holds.
+func lineStarts(text string, ws []window, out []int32) []int32 {
+	for _, w := range ws {
+		p := w.start
+		if p > 0 && text[p-1] != '\n' {
+			k := strings.IndexByte(text[p:w.end], '\n')
+			if k < 0 {
+				continue
+			}
+			p += k + 1
+		}
+		for p < w.end {
+			out = append(out, int32(p))
+			k := strings.IndexByte(text[p:w.end], '\n')
+			if k < 0 {
+				break
+			}
+			p += k + 1
+		}
+	}
+	return out
+}
+
 // mergeWindows sorts windows and joins those that overlap, in place.
 func mergeWindows(ws []window) []window {
 	if len(ws) < 2 {
@@ -349,7 +386,31 @@ func mergeWindows(ws []window) []window {
 	return out
 }
 
-// runeIndex converts a byte offset on a rune boundary to a rune index.
+// runeBlockSize is the stride, in bytes, of scratch.runeBlock.
+const runeBlockSize = 64
+
+// runeIndex converts a byte offset on a rune boundary to a rune index:
+// the rune index at the start of its 64-byte block, then a few steps.
 func (s *scratch) runeIndex(b int) int {
-	return sort.Search(len(s.runeByte), func(i int) bool { return int(s.runeByte[i]) >= b })
+	k := b / runeBlockSize
+	if k >= len(s.runeBlock) {
+		return len(s.runeByte) - 1 // b is the end of the text
+	}
+	lo, hi := int(s.runeBlock[k]), len(s.runeByte)-1
+	if k+1 < len(s.runeBlock) {
+		hi = int(s.runeBlock[k+1])
+	}
+	// In a block of ASCII the guess is exact.
+	if g := lo + b - k*runeBlockSize; g <= hi && int(s.runeByte[g]) == b {
+		return g
+	}
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(s.runeByte[m]) < b {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }

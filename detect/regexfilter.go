@@ -101,6 +101,10 @@ type regexFilter struct {
 	// prefixes, when not nil, is a set of literals every match starts
 	// with: the regex is tried anchored at their occurrences.
 	prefixes literalSet
+	// bol is set when every match starts at a line start ((?m)^ or \A
+	// first): the regex is tried anchored at the line starts of its
+	// windows.
+	bol bool
 }
 
 // alsoPrefix marks an Aho-Corasick output for a prefix literal.
@@ -157,6 +161,8 @@ func analyseRegex(src string, matchCase bool) (f regexFilter, err error) {
 	f.windowed = !endsText(tree.Root)
 	if p := prefixes(tree.Root); p != nil && usable(p) && !hasOption(src, 'x') {
 		f.prefixes = p
+	} else if n := firstNode(tree.Root); (n.T == syntax.NtBol || n.T == syntax.NtBeginning) && !hasOption(src, 'x') {
+		f.bol = true
 	}
 	var all []literalSet
 	req := required(tree.Root, &all)
@@ -179,6 +185,21 @@ func analyseRegex(src string, matchCase bool) (f regexFilter, err error) {
 		}
 	}
 	return f, nil
+}
+
+// firstNode returns the first node a match of n goes through: the first
+// element of its sequence, inside groups.
+func firstNode(n *syntax.RegexNode) *syntax.RegexNode {
+	for {
+		switch {
+		case (n.T == syntax.NtCapture || n.T == syntax.NtGroup || n.T == syntax.NtAtomic) && len(n.Children) == 1:
+			n = n.Children[0]
+		case n.T == syntax.NtConcatenate && len(n.Children) > 0:
+			n = n.Children[0]
+		default:
+			return n
+		}
+	}
 }
 
 // hasOption reports whether an inline option group of src may turn on
@@ -911,6 +932,20 @@ func (s *scratch) keepWindows(text string, ws []window, also []literalSet, hits 
 	return out
 }
 
+// digitClass sorts bytes for the digit scan: 1 for an ASCII digit, 2 for
+// a lead byte of U+0640 and above (where the other scripts' decimal
+// digits are), 0 for the rest (below U+0640 the only decimal digits are
+// ASCII).
+var digitClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	for c := 0xD9; c < 0x100; c++ {
+		t[c] = 2
+	}
+	return
+}()
+
 // digitIn reports whether text[a:b] holds a decimal digit (\d: any
 // script). The digits of the text are listed once per call, when first
 // needed.
@@ -918,18 +953,18 @@ func (s *scratch) digitIn(text string, a, b int) bool {
 	if !s.digitsDone {
 		s.digits = s.digits[:0]
 		for i := 0; i < len(text); i++ {
-			c := text[i]
-			if c < utf8.RuneSelf {
-				if '0' <= c && c <= '9' {
+			switch digitClass[text[i]] {
+			case 0:
+				continue
+			case 1:
+				s.digits = append(s.digits, int32(i))
+			case 2:
+				r, size := utf8.DecodeRuneInString(text[i:])
+				if unicode.IsDigit(r) {
 					s.digits = append(s.digits, int32(i))
 				}
-				continue
+				i += size - 1
 			}
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if unicode.IsDigit(r) {
-				s.digits = append(s.digits, int32(i))
-			}
-			i += size - 1
 		}
 		s.digitsDone = true
 	}

@@ -125,14 +125,17 @@ func (p *scratchPool) put(s *scratch) {
 
 // scratch is the per-call working memory, pooled and reused.
 type scratch struct {
-	tok         token.Tokenizer
-	syms        [][]int32 // per matcher: stem symbol of each token, or -1
-	exact       []int32   // exact-form symbol of each token, or -1
-	cache       map[string]int32
-	cacheVal    []int32 // per cached word: nMatchers stem symbols
-	cands       []cand
-	runes       []rune
-	runeByte    []int32
+	tok      token.Tokenizer
+	syms     [][]int32 // per matcher: stem symbol of each token, or -1
+	exact    []int32   // exact-form symbol of each token, or -1
+	cache    map[string]int32
+	cacheVal []int32 // per cached word: nMatchers stem symbols
+	cands    []cand
+	runes    []rune
+	runeByte []int32
+	// runeBlock[k] is the index of the first rune at or after byte
+	// k*runeBlockSize: byte offsets convert to rune indexes in a few steps.
+	runeBlock   []int32
 	regWin      [][]window
 	alsoHits    [][]int32 // per regex and further literal set: ends of its hits
 	prefHits    [][]int32 // per regex: starts of its prefix literals
