@@ -280,7 +280,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 						bad = true
 						continue
 					}
-					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: f.lits, also: f.also, prefixes: f.prefixes, bol: f.bol, windowed: f.windowed})
+					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: f.lits, also: f.also, prefixes: f.prefixes, skip: f.skip, bol: f.bol, windowed: f.windowed})
 					r.Patterns = append(r.Patterns, "/"+src+"/")
 				}
 			}
@@ -348,6 +348,10 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), left: left, right: right})
 		}
 		for _, l := range d.regexes[i].prefixes {
+			if l == digitLiteral {
+				d.regexes[i].prefixDigit = true // digits are listed per text
+				continue
+			}
 			core, left, right := acLiteral(l)
 			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right})
 		}

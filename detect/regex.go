@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
+	"github.com/dlclark/regexp2/v2/syntax"
 
 	"github.com/redflag-go/redflag/lexicon"
 )
@@ -20,21 +21,23 @@ import (
 // from rune index to byte offset, and every match is converted through it.
 
 type regexRule struct {
-	rule      int32
-	src       string
-	matchCase bool
-	timeout   time.Duration
-	once      sync.Once
-	re        *regexp2.Regexp // compiled on first use
-	reErr     error
-	lits      literalSet   // required literals; nil runs on the whole text
-	also      []literalSet // further required literals, checked per window
-	prefixes  literalSet   // literals every match starts with, or nil
-	bol       bool         // every match starts at a line start
-	anchOnce  sync.Once
-	anchRe    *regexp2.Regexp // \G(?:src): tried at one position only
-	windowed  bool            // may run on windows around its literals
-	symbols   bool            // one of its literals is "any \p{So} symbol"
+	rule        int32
+	src         string
+	matchCase   bool
+	timeout     time.Duration
+	once        sync.Once
+	re          *regexp2.Regexp // compiled on first use
+	reErr       error
+	lits        literalSet      // required literals; nil runs on the whole text
+	also        []literalSet    // further required literals, checked per window
+	prefixes    literalSet      // literals every match starts with, or nil
+	bol         bool            // every match starts at a line start
+	skip        *syntax.CharSet // a run of these may come before the prefix
+	prefixDigit bool            // a match may start with a digit
+	anchOnce    sync.Once
+	anchRe      *regexp2.Regexp // \G(?:src): tried at one position only
+	windowed    bool            // may run on windows around its literals
+	symbols     bool            // one of its literals is "any \p{So} symbol"
 }
 
 // ErrRegexTimeout is wrapped by the RuleError of a regex that ran past
@@ -255,10 +258,24 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		}
 		if are := rr.anchored(); are != nil && (d.ac != nil || rr.prefixes == nil) {
 			starts := s.prefHits[i]
-			if rr.prefixes == nil {
+			switch {
+			case rr.prefixes == nil:
 				starts = lineStarts(text, mergeWindows(s.regWin[i]), starts[:0])
-				s.prefHits[i] = starts
+			default:
+				if rr.skip != nil {
+					starts = skipBack(text, rr.skip, starts)
+				}
+				if rr.prefixDigit {
+					s.listDigits(text)
+					for _, w := range mergeWindows(s.regWin[i]) {
+						k, _ := slices.BinarySearch(s.digits, int32(w.start))
+						for ; k < len(s.digits) && int(s.digits[k]) < w.end; k++ {
+							starts = append(starts, s.digits[k])
+						}
+					}
+				}
 			}
+			s.prefHits[i] = starts
 			var err error
 			out, err = s.runAnchored(are, rr, s.regWin[i], starts, out)
 			if err != nil {
@@ -342,6 +359,24 @@ func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, st
 		}
 	}
 	return out, nil
+}
+
+// skipBack adds to starts, for each start, the offsets of the run of
+// characters of class cs just before it: where a match that begins with
+// such a run may start.
+func skipBack(text string, cs *syntax.CharSet, starts []int32) []int32 {
+	n := len(starts)
+	for _, p := range starts[:n] {
+		for q := int(p); q > 0; {
+			r, size := utf8.DecodeLastRuneInString(text[:q])
+			if !cs.CharIn(r) {
+				break
+			}
+			q -= size
+			starts = append(starts, int32(q))
+		}
+	}
+	return starts
 }
 
 // lineStarts appends the offsets inside the windows where a line starts:

@@ -105,6 +105,10 @@ type regexFilter struct {
 	// first): the regex is tried anchored at the line starts of its
 	// windows.
 	bol bool
+	// skip, when not nil, is a class of characters a match may start
+	// with before its prefix literal: it is also tried at each of them
+	// just before the literal.
+	skip *syntax.CharSet
 }
 
 // alsoPrefix marks an Aho-Corasick output for a prefix literal.
@@ -159,10 +163,18 @@ func analyseRegex(src string, matchCase bool) (f regexFilter, err error) {
 		return regexFilter{}, nil
 	}
 	f.windowed = !endsText(tree.Root)
-	if p := prefixes(tree.Root); p != nil && usable(p) && !hasOption(src, 'x') {
+	switch p := prefixes(tree.Root); {
+	case hasOption(src, 'x'):
+		// The anchored form wraps the pattern in a group, which a
+		// trailing # comment would swallow: not anchored.
+	case p != nil && usablePrefixes(p):
 		f.prefixes = p
-	} else if n := firstNode(tree.Root); (n.T == syntax.NtBol || n.T == syntax.NtBeginning) && !hasOption(src, 'x') {
+	case firstNode(tree.Root).T == syntax.NtBol || firstNode(tree.Root).T == syntax.NtBeginning:
 		f.bol = true
+	default:
+		if cs, p := skippedPrefixes(tree.Root); cs != nil && usablePrefixes(p) {
+			f.prefixes, f.skip = p, cs
+		}
 	}
 	var all []literalSet
 	req := required(tree.Root, &all)
@@ -695,6 +707,19 @@ func cross(a, b literalSet) literalSet {
 	seen := map[string]bool{}
 	for _, x := range a {
 		for _, y := range b {
+			if x == digitLiteral || x == emojiLiteral || y == digitLiteral || y == emojiLiteral {
+				// A class stands alone: it can follow only what consumes
+				// nothing (a boundary is dropped: fewer constraints), and
+				// nothing can follow it.
+				if core, _, _ := splitLiteral(x); core != "" || x == digitLiteral || x == emojiLiteral {
+					return nil
+				}
+				if !seen[y] {
+					seen[y] = true
+					out = append(out, y)
+				}
+				continue
+			}
 			s := strings.ReplaceAll(x+y, boundary+boundary, boundary)
 			if len(s) > maxLiteralLen {
 				return nil
@@ -950,26 +975,33 @@ var digitClass = func() (t [256]uint8) {
 // script). The digits of the text are listed once per call, when first
 // needed.
 func (s *scratch) digitIn(text string, a, b int) bool {
-	if !s.digitsDone {
-		s.digits = s.digits[:0]
-		for i := 0; i < len(text); i++ {
-			switch digitClass[text[i]] {
-			case 0:
-				continue
-			case 1:
-				s.digits = append(s.digits, int32(i))
-			case 2:
-				r, size := utf8.DecodeRuneInString(text[i:])
-				if unicode.IsDigit(r) {
-					s.digits = append(s.digits, int32(i))
-				}
-				i += size - 1
-			}
-		}
-		s.digitsDone = true
-	}
+	s.listDigits(text)
 	i := sort.Search(len(s.digits), func(i int) bool { return int(s.digits[i]) >= a })
 	return i < len(s.digits) && int(s.digits[i]) < b
+}
+
+// listDigits fills s.digits with the offsets of the decimal digits of the
+// text, once per call.
+func (s *scratch) listDigits(text string) {
+	if s.digitsDone {
+		return
+	}
+	s.digits = s.digits[:0]
+	for i := 0; i < len(text); i++ {
+		switch digitClass[text[i]] {
+		case 0:
+			continue
+		case 1:
+			s.digits = append(s.digits, int32(i))
+		case 2:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsDigit(r) {
+				s.digits = append(s.digits, int32(i))
+			}
+			i += size - 1
+		}
+	}
+	s.digitsDone = true
 }
 
 // windowAround returns the text a regex searches for one literal
@@ -1034,6 +1066,52 @@ func prefixes(root *syntax.RegexNode) literalSet {
 	return p
 }
 
+// skippedPrefixes handles regexes that start with zero-width assertions
+// and then a run of a character class, such as `(?m)(?:^|(?<=\.))\s*two
+// more weeks`: it returns the class and the literals that follow the run.
+// A match then starts at one of those literals or anywhere in the run of
+// class characters just before it.
+func skippedPrefixes(root *syntax.RegexNode) (*syntax.CharSet, literalSet) {
+	n := root
+	for (n.T == syntax.NtCapture || n.T == syntax.NtGroup) && len(n.Children) == 1 {
+		n = n.Children[0]
+	}
+	if n.T != syntax.NtConcatenate {
+		return nil, nil
+	}
+	cs := n.Children
+	k := 0
+	for k < len(cs) {
+		if !zeroWidth(cs[k]) {
+			break
+		}
+		k++ // zero-width: "", a boundary, a lookaround
+	}
+	if k >= len(cs) {
+		return nil, nil
+	}
+	loop := cs[k]
+	switch loop.T {
+	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+	default:
+		return nil, nil
+	}
+	if loop.M != 0 || loop.Set == nil || loop.Options&syntax.RightToLeft != 0 {
+		return nil, nil
+	}
+	p, _, nullable := prefixSeq(cs[k+1:])
+	if p == nil || nullable || !nonEmpty(p) {
+		return nil, nil
+	}
+	// The run ends where the literal starts: a boundary mark before it
+	// belongs to the run's end, which the scan does not check. Drop it.
+	out := make(literalSet, 0, len(p))
+	for _, l := range p {
+		out = append(out, strings.TrimPrefix(l, boundary))
+	}
+	return loop.Set, out
+}
+
 // prefixSet returns the literal prefixes of the non-empty matches of n;
 // complete when they are the whole matches; nullable when n may also match
 // the empty string (zero-width assertions are literals: "" or a boundary
@@ -1082,7 +1160,48 @@ func prefixSet(n *syntax.RegexNode) (p literalSet, complete, nullable bool) {
 	if lp := loopPrefix(n); lp != nil {
 		return lp, false, false
 	}
+	switch n.T {
+	case syntax.NtSet:
+		if isDigitClass(n.Set) {
+			return literalSet{digitLiteral}, false, false
+		}
+	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		if isDigitClass(n.Set) && n.M >= 1 {
+			return literalSet{digitLiteral}, false, false
+		}
+	}
 	return nil, false, false
+}
+
+// zeroWidth reports a node that consumes nothing: an assertion or a
+// lookaround.
+func zeroWidth(n *syntax.RegexNode) bool {
+	if n.Options&syntax.RightToLeft != 0 && n.T != syntax.NtPosLook && n.T != syntax.NtNegLook {
+		return false
+	}
+	e := exact(n)
+	if e == nil {
+		return false
+	}
+	for _, x := range e {
+		if core, _, _ := splitLiteral(x); core != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// usablePrefixes reports whether a prefix set is worth trying anchored:
+// its literals are usable, and "any digit" may be one of them (digits
+// are listed once per text).
+func usablePrefixes(p literalSet) bool {
+	rest := make(literalSet, 0, len(p))
+	for _, l := range p {
+		if l != digitLiteral {
+			rest = append(rest, l)
+		}
+	}
+	return len(rest) == 0 && len(p) > 0 || usable(rest)
 }
 
 // prefixSeq is prefixSet of a concatenation.

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,49 @@ func TestRegexPrefilterExact(t *testing.T) {
 			})
 			require.NoError(t, err, "rule %s", d.rules[rr.rule].ID)
 		}
+	}
+}
+
+// TestRegexPrefixes checks what a regex's matches are known to start
+// with, which decides where it is tried anchored: prefix literals (with
+// "any digit"), a run of a class before them, or line starts.
+func TestRegexPrefixes(t *testing.T) {
+	tests := []struct {
+		re       string
+		prefixes literalSet
+		skip     string // the skipped class, if any
+		bol      bool
+	}{
+		{`\bshare\s+this`, literalSet{"\x01share\x01"}, "", false},
+		{`(?:(?:but|and)\s+)?(?:he|she)\s+is`, literalSet{"and\x01", "but\x01", "he\x01", "she\x01"}, "", false},
+		{`\b\d{1,2}\s+dentists`, literalSet{digitLiteral}, "", false},                   // the boundary before a digit is dropped, never glued to it
+		{`(?:\d+|ten|five) things`, literalSet{digitLiteral, "five", "ten"}, "", false}, // a branch of unknown length: no crossing
+		{`(?m)(?:^|(?<=[.!?]))\s*two\s+more\s+weeks`, literalSet{"two\x01"}, `[\s]`, false},
+		{`¿?\s*casualidad\?`, nil, "", false}, // "¿?" consumes: it is no assertion to skip
+		{`(?m)^\s*\d+ cosas`, nil, "", true},
+		{`\w+ing\b`, nil, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.re, func(t *testing.T) {
+			f, err := regexLiterals(tt.re, false)
+			require.NoError(t, err)
+			got := append(literalSet(nil), f.prefixes...)
+			slices.Sort(got)
+			want := append(literalSet(nil), tt.prefixes...)
+			slices.Sort(want)
+			if len(want) == 0 {
+				want = nil
+			}
+			if len(got) == 0 {
+				got = nil
+			}
+			assert.Equal(t, want, got)
+			assert.Equal(t, tt.bol, f.bol)
+			if tt.skip == "" {
+				assert.Nil(t, f.skip)
+			} else if assert.NotNil(t, f.skip) {
+				assert.Equal(t, tt.skip, f.skip.String())
+			}
+		})
 	}
 }
