@@ -41,6 +41,9 @@ type matcher struct {
 	// rootStem[s] is the child of the root for stem symbol s, or -1: the
 	// first step of every walk, as a slice lookup instead of a map lookup.
 	rootStem []int32
+	// rootExact[e] is the root's child for exact-form symbol e, or -1;
+	// symbols past its end have none.
+	rootExact []int32
 }
 
 type gapEdge struct {
@@ -163,11 +166,32 @@ func (m *matcher) finish() {
 	for i := range m.rootStem {
 		m.rootStem[i] = -1
 	}
+	maxExact := int32(-1)
 	for _, e := range m.nodes[0].next {
 		if e.key >= 0 && e.key&exactBit == 0 {
 			m.rootStem[e.key] = e.child
 		}
+		if e.key >= 0 && e.key&exactBit != 0 {
+			maxExact = max(maxExact, e.key&^exactBit)
+		}
 	}
+	m.rootExact = make([]int32, maxExact+1)
+	for i := range m.rootExact {
+		m.rootExact[i] = -1
+	}
+	for _, e := range m.nodes[0].next {
+		if e.key >= 0 && e.key&exactBit != 0 {
+			m.rootExact[e.key&^exactBit] = e.child
+		}
+	}
+}
+
+// rootExactChild returns the root's child for exact-form symbol e, or -1.
+func (m *matcher) rootExactChild(e int32) int32 {
+	if e < 0 || int(e) >= len(m.rootExact) {
+		return -1
+	}
+	return m.rootExact[e]
 }
 
 func (m *matcher) child(from int32, key int32) int32 {
@@ -306,10 +330,9 @@ const (
 // phrase (leftmost-longest), with every rule that accepts that span.
 func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) []cand {
 	w := walker{m: m, toks: toks, syms: syms, exact: exactSyms}
-	root := &m.nodes[0]
 	for i := range toks {
 		s, e := syms[i], exactSyms[i]
-		if (s < 0 || m.rootStem[s] < 0) && (e < 0 || !root.next.has(e|exactBit)) &&
+		if (s < 0 || m.rootStem[s] < 0) && m.rootExactChild(e) < 0 &&
 			!(m.hasStart && (s >= 0 || e >= 0) && (i == 0 || toks[i-1].Sentence != toks[i].Sentence)) {
 			continue // no phrase starts with this word
 		}
@@ -321,10 +344,8 @@ func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) 
 				w.walk(c, int32(i+1), false, 1)
 			}
 		}
-		if e >= 0 {
-			if c, ok := root.next.get(e | exactBit); ok {
-				w.walk(c, int32(i+1), false, 1)
-			}
+		if c := m.rootExactChild(e); c >= 0 {
+			w.walk(c, int32(i+1), false, 1)
 		}
 		if m.startChild >= 0 && (i == 0 || toks[i-1].Sentence != toks[i].Sentence) {
 			w.walk(m.startChild, int32(i), false, 1)
