@@ -352,6 +352,11 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				d.regexes[i].prefixDigit = true // digits are listed per text
 				continue
 			}
+			if l == emojiLiteral {
+				d.regexes[i].prefixSymbol = true // found by the symbol scan
+				d.anySymbols = true
+				continue
+			}
 			core, left, right := acLiteral(l)
 			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right})
 		}

@@ -21,23 +21,24 @@ import (
 // from rune index to byte offset, and every match is converted through it.
 
 type regexRule struct {
-	rule        int32
-	src         string
-	matchCase   bool
-	timeout     time.Duration
-	once        sync.Once
-	re          *regexp2.Regexp // compiled on first use
-	reErr       error
-	lits        literalSet      // required literals; nil runs on the whole text
-	also        []literalSet    // further required literals, checked per window
-	prefixes    literalSet      // literals every match starts with, or nil
-	bol         bool            // every match starts at a line start
-	skip        *syntax.CharSet // a run of these may come before the prefix
-	prefixDigit bool            // a match may start with a digit
-	anchOnce    sync.Once
-	anchRe      *regexp2.Regexp // \G(?:src): tried at one position only
-	windowed    bool            // may run on windows around its literals
-	symbols     bool            // one of its literals is "any \p{So} symbol"
+	rule         int32
+	src          string
+	matchCase    bool
+	timeout      time.Duration
+	once         sync.Once
+	re           *regexp2.Regexp // compiled on first use
+	reErr        error
+	lits         literalSet      // required literals; nil runs on the whole text
+	also         []literalSet    // further required literals, checked per window
+	prefixes     literalSet      // literals every match starts with, or nil
+	bol          bool            // every match starts at a line start
+	skip         *syntax.CharSet // a run of these may come before the prefix
+	prefixDigit  bool            // a match may start with a digit
+	prefixSymbol bool            // a match may start with a \p{So} symbol
+	anchOnce     sync.Once
+	anchRe       *regexp2.Regexp // \G(?:src): tried at one position only
+	windowed     bool            // may run on windows around its literals
+	symbols      bool            // one of its literals is "any \p{So} symbol"
 }
 
 // ErrRegexTimeout is wrapped by the RuleError of a regex that ran past
@@ -220,6 +221,9 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 				for ri := range d.regexes {
 					if d.regexes[ri].symbols {
 						addHit(i, i+size, int32(ri), 0)
+					}
+					if d.regexes[ri].prefixSymbol {
+						addHit(i, i+size, int32(ri), alsoPrefix)
 					}
 				}
 			}

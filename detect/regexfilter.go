@@ -1165,9 +1165,15 @@ func prefixSet(n *syntax.RegexNode) (p literalSet, complete, nullable bool) {
 		if isDigitClass(n.Set) {
 			return literalSet{digitLiteral}, false, false
 		}
+		if isSymbolClass(n.Set) {
+			return literalSet{emojiLiteral}, false, false
+		}
 	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
 		if isDigitClass(n.Set) && n.M >= 1 {
 			return literalSet{digitLiteral}, false, false
+		}
+		if isSymbolClass(n.Set) && n.M >= 1 {
+			return literalSet{emojiLiteral}, false, false
 		}
 	}
 	return nil, false, false
@@ -1192,12 +1198,12 @@ func zeroWidth(n *syntax.RegexNode) bool {
 }
 
 // usablePrefixes reports whether a prefix set is worth trying anchored:
-// its literals are usable, and "any digit" may be one of them (digits
-// are listed once per text).
+// its literals are usable, and "any digit" or "any symbol" may be among
+// them (digits are listed, symbols found, once per text).
 func usablePrefixes(p literalSet) bool {
 	rest := make(literalSet, 0, len(p))
 	for _, l := range p {
-		if l != digitLiteral {
+		if l != digitLiteral && l != emojiLiteral {
 			rest = append(rest, l)
 		}
 	}
