@@ -234,6 +234,32 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportMetric(heap, "heap-B")
 }
 
+// TestFlaggedMessageAllocations pins the other half: a post with matches
+// allocates only for what the report holds about them (their notes), at
+// most once per reported match.
+func TestFlaggedMessageAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector adds allocations of its own")
+	}
+	lexs, err := lexicon.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := detect.Compile(lexs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r detect.Report
+	_ = d.ScoreTo(&r, flaggedPost)
+	if len(r.Matches) == 0 {
+		t.Fatal("the flagged post has no matches")
+	}
+	allocs := testing.AllocsPerRun(50, func() { _ = d.ScoreTo(&r, flaggedPost) })
+	if allocs > float64(len(r.Matches)) {
+		t.Errorf("scoring a post with %d matches allocates %.1f times; want at most one per match", len(r.Matches), allocs)
+	}
+}
+
 // TestCleanMessageAllocations pins the allocation behaviour the Message
 // benchmark reports: scoring a clean post into a reused Report allocates
 // nothing once the detector is warm. (Counting allocations is

@@ -157,12 +157,12 @@ func hedgedBy(s *scratch, a int) (string, bool) {
 		if toks[j].Sentence != toks[a].Sentence || s.clauseBreak(j) {
 			break
 		}
-		w := string(s.tok.Fold(j))
-		if scopeBreakers[w] {
+		w := s.tok.Fold(j)
+		if scopeBreakers[string(w)] {
 			break
 		}
-		if hedges[w] {
-			return w, true
+		if hedges[string(w)] {
+			return string(w), true
 		}
 		for _, seq := range hedgeSeqs {
 			if s.foldedSeqEndsAt(j, seq) {
@@ -289,30 +289,66 @@ func (d *Detector) unlessScan(s *scratch, ru *rule, a int) (string, bool) {
 	toks := s.tok.Tokens
 	lo, hi := s.sentenceRange(a)
 	sub := toks[lo : hi+1]
-	exact := make([]int32, len(sub))
-	for _, um := range ru.unless {
-		syms := make([]int32, len(sub))
-		for i := range sub {
-			f := s.tok.Fold(lo + i)
-			if id, ok := d.exact[string(f)]; ok {
-				exact[i] = id
-			} else {
-				exact[i] = -1
-			}
-			st := um.stemOf(token.Piece{Text: string(f), Kind: sub[i].Kind})
-			if id, ok := um.stems[st]; ok {
-				syms[i] = id
-			} else {
-				syms[i] = -1
-			}
+	exact := growInt32(&s.unlessExact, len(sub))
+	for i := range sub {
+		if id, ok := d.exact[string(s.tok.Fold(lo+i))]; ok {
+			exact[i] = id
+		} else {
+			exact[i] = -1
 		}
-		if cs := um.scan(sub, syms, exact, nil); len(cs) > 0 {
+	}
+	syms := growInt32(&s.unlessSyms, len(sub))
+	for _, um := range ru.unless {
+		for i := range sub {
+			syms[i] = s.unlessSym(um, s.tok.Fold(lo+i), sub[i].Kind)
+		}
+		s.unlessOut = um.scan(&s.walk, sub, syms, exact, s.unlessOut[:0])
+		if len(s.unlessOut) > 0 {
 			// Report the words that cancelled the match.
-			c := cs[0]
+			c := s.unlessOut[0]
 			return s.tokText(lo+int(c.tokA), lo+int(c.tokB)-1), true
 		}
 	}
 	return "", false
+}
+
+// growInt32 returns (*b)[:n], growing the buffer when it is too short.
+func growInt32(b *[]int32, n int) []int32 {
+	*b = grow(*b, n)
+	return *b
+}
+
+// unlessSym returns the stem symbol of a folded word in an exception
+// matcher, or -1. Stems are remembered per goroutine, so that checking
+// exceptions allocates only for words not seen before.
+func (s *scratch) unlessSym(m *matcher, f []byte, kind token.Kind) int32 {
+	if m.stem == nil || kind == token.Emoji {
+		if id, ok := m.stems[string(f)]; ok {
+			return id
+		}
+		return -1
+	}
+	if s.unlessStems == nil {
+		s.unlessStems = map[string]map[string]string{}
+	}
+	memo := s.unlessStems[m.lang]
+	if memo == nil {
+		memo = map[string]string{}
+		s.unlessStems[m.lang] = memo
+	}
+	st, ok := memo[string(f)]
+	if !ok {
+		if len(memo) >= maxCacheWords {
+			clear(memo)
+		}
+		w := string(f)
+		st = m.stemOf(token.Piece{Text: w, Kind: kind})
+		memo[w] = st
+	}
+	if id, ok := m.stems[st]; ok {
+		return id
+	}
+	return -1
 }
 
 // tokText is the folded text of tokens a..b inclusive, space separated.

@@ -328,8 +328,10 @@ const (
 // each token, the symbol for this matcher's stems (or -1); exactSyms holds
 // the exact-form symbol (or -1). For each start token it keeps the longest
 // phrase (leftmost-longest), with every rule that accepts that span.
-func (m *matcher) scan(toks []token.Token, syms, exactSyms []int32, out []cand) []cand {
-	w := walker{m: m, toks: toks, syms: syms, exact: exactSyms}
+func (m *matcher) scan(buf *walker, toks []token.Token, syms, exactSyms []int32, out []cand) []cand {
+	// The walker's event lists live in buf, reused from call to call.
+	w := walker{m: m, toks: toks, syms: syms, exact: exactSyms, evs: buf.evs[:0], best: buf.best[:0]}
+	defer func() { buf.evs, buf.best = w.evs[:0], w.best[:0] }()
 	for i := range toks {
 		s, e := syms[i], exactSyms[i]
 		if (s < 0 || m.rootStem[s] < 0) && m.rootExactChild(e) < 0 &&

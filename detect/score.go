@@ -1,9 +1,12 @@
 package detect
 
 import (
+	"cmp"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/redflag-go/redflag/detect/internal/token"
@@ -143,9 +146,15 @@ type scratch struct {
 	touchedMark []bool    // per regex: in touched
 	digits      []int32   // offsets of the digits of the text, once digitsDone
 	digitsDone  bool
-	text        string           // the text being analysed
-	hot         [hotSize]hotSlot // direct-mapped front of cache
-	obf         []uint8          // per token: the de-obfuscation it needed
+	// exception checks (unlessScan)
+	unlessExact, unlessSyms []int32
+	unlessOut               []cand
+	unlessStems             map[string]map[string]string // per language: folded word -> stem
+	ruleEnd                 map[int32]int32              // selectCands: end of each rule's last kept hit
+	walk                    walker                       // the phrase walker's buffers
+	text                    string                       // the text being analysed
+	hot                     [hotSize]hotSlot             // direct-mapped front of cache
+	obf                     []uint8                      // per token: the de-obfuscation it needed
 	ranker
 	alt []byte // scratch for rewritten words
 	// gen numbers the analyses done with this scratch; unlessMemo entries
@@ -428,14 +437,14 @@ func (d *Detector) analyze(s *scratch, text string, out *[]Match) (int, []error)
 	toks := s.tok.Tokens
 	s.cands = s.cands[:0]
 	for k, m := range d.matchers {
-		s.cands = m.scan(toks, s.syms[k], s.exact, s.cands)
+		s.cands = m.scan(&s.walk, toks, s.syms[k], s.exact, s.cands)
 	}
 	s.cands = d.dropForeignSingles(s, s.cands)
 	var errs []error
 	s.cands, errs = d.runRegexes(s, text, s.cands)
 	s.cands = d.features(s, text, s.cands)
 	s.tokenSpans(s.cands)
-	sel := d.selectCands(s.cands)
+	sel := d.selectCands(s, s.cands)
 	words := 0
 	for i := range toks {
 		if toks[i].Kind == token.Word {
@@ -495,30 +504,33 @@ func (s *scratch) tokenSpans(cs []cand) {
 
 // selectCands keeps, per category, the leftmost-longest phrase matches
 // that do not overlap, and drops overlapping hits of the same rule.
-func (d *Detector) selectCands(cs []cand) []cand {
-	sort.Slice(cs, func(i, j int) bool {
-		a, b := &cs[i], &cs[j]
+func (d *Detector) selectCands(s *scratch, cs []cand) []cand {
+	slices.SortFunc(cs, func(a, b cand) int {
 		ca, cb := d.rules[a.rule].cat, d.rules[b.rule].cat
 		if ca != cb {
-			return ca < cb
+			return cmp.Compare(ca, cb)
 		}
 		if a.start != b.start {
-			return a.start < b.start
+			return cmp.Compare(a.start, b.start)
 		}
 		if a.end != b.end {
-			return a.end > b.end
+			return cmp.Compare(b.end, a.end)
 		}
 		wa, wb := d.rules[a.rule].Weight, d.rules[b.rule].Weight
 		if wa != wb {
-			return wa > wb
+			return cmp.Compare(wb, wa)
 		}
-		return a.rule < b.rule
+		return cmp.Compare(a.rule, b.rule)
 	})
 	out := cs[:0]
 	lastCat := -1
 	var phraseEnd int32 = -1
 	var keptStart, keptEnd int32 = -1, -1
-	ruleEnd := map[int32]int32{}
+	if s.ruleEnd == nil {
+		s.ruleEnd = map[int32]int32{}
+	}
+	ruleEnd := s.ruleEnd
+	clear(ruleEnd)
 	for _, c := range cs {
 		cat := d.rules[c.rule].cat
 		if cat != lastCat {
@@ -541,15 +553,14 @@ func (d *Detector) selectCands(cs []cand) []cand {
 		ruleEnd[c.rule] = c.end
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
+	slices.SortFunc(out, func(a, b cand) int {
 		if a.start != b.start {
-			return a.start < b.start
+			return cmp.Compare(a.start, b.start)
 		}
 		if a.end != b.end {
-			return a.end < b.end
+			return cmp.Compare(a.end, b.end)
 		}
-		return a.rule < b.rule
+		return cmp.Compare(a.rule, b.rule)
 	})
 	return out
 }
@@ -584,6 +595,7 @@ func (d *Detector) finalize(r *Report, words int, s *ranker) {
 	// Repeat decay ranks the hits of one rule strongest first, so a quoted
 	// mention before an earnest use does not discount the earnest one.
 	rank := s.rank(r.Matches)
+	lengthNote := "" // the same for every match of the text: built once
 	for i := range r.Matches {
 		m := &r.Matches[i]
 		if m.Contribution > 0 {
@@ -594,7 +606,10 @@ func (d *Detector) finalize(r *Report, words int, s *ranker) {
 			}
 			if lf < 1 && m.Weight < SignatureWeight {
 				m.Contribution *= lf
-				m.Note = addNote(m.Note, "long text: "+itoa(words)+" words (x"+ftoa(lf)+")")
+				if lengthNote == "" {
+					lengthNote = "long text: " + itoa(words) + " words (x" + ftoa(lf) + ")"
+				}
+				m.Note = addNote(m.Note, lengthNote)
 			}
 		}
 		ci := catIndex(m.Category)
@@ -639,12 +654,12 @@ func (s *ranker) rank(ms []Match) []int {
 		return rank
 	}
 	idx := s.idx
-	sort.SliceStable(idx, func(a, b int) bool {
-		ma, mb := &ms[idx[a]], &ms[idx[b]]
+	slices.SortStableFunc(idx, func(a, b int) int {
+		ma, mb := &ms[a], &ms[b]
 		if ma.Rule != mb.Rule {
-			return ma.Rule < mb.Rule
+			return strings.Compare(ma.Rule, mb.Rule)
 		}
-		return ma.Contribution > mb.Contribution
+		return cmp.Compare(mb.Contribution, ma.Contribution)
 	})
 	for k := 1; k < len(idx); k++ {
 		if ms[idx[k]].Rule == ms[idx[k-1]].Rule {
