@@ -225,7 +225,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			for _, e := range lex.Entries {
 				if e.Lang == lang || (key == "" && stemmerFor(e.Lang) == nil) {
 					for _, p := range e.Phrases {
-						est += strings.Count(p, " ") + 3
+						est += strings.Count(p, " ") + 1
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"sort"
 	"sync"
 
@@ -147,6 +148,9 @@ func (m *matcher) intern(s string) int32 {
 // finish builds the lookup tables used at scoring time.
 func (m *matcher) finish() {
 	m.memo, m.wide = nil, nil // compile-time only
+	if cap(m.nodes) > len(m.nodes)+len(m.nodes)/8 {
+		m.nodes = slices.Clone(m.nodes) // drop the room reserved while compiling
+	}
 	m.pf.build()
 	for i := range m.nodes {
 		nd := &m.nodes[i]
