@@ -809,19 +809,25 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	}
 	// Goto function, built densely as literals are inserted (0 = none).
 	nc := ac.nclass
-	// At most one state per literal byte, and the root: the table is
-	// allocated once.
-	bound := 1
-	for l := range lits {
-		bound += len(l)
-	}
-	ac.delta = make([]uint16, nc, min(bound, acHasOut)*nc)
-	outs := [][]acOut{nil}
+	// The trie has one state per distinct prefix of the sorted literals
+	// (at most; classes merge some): the table is allocated once.
 	keys := make([]string, 0, len(lits))
 	for l := range lits {
 		keys = append(keys, l)
 	}
 	sort.Strings(keys)
+	bound := 1
+	for i, l := range keys {
+		lcp := 0
+		if i > 0 {
+			for lcp < len(l) && lcp < len(keys[i-1]) && l[lcp] == keys[i-1][lcp] {
+				lcp++
+			}
+		}
+		bound += len(l) - lcp
+	}
+	ac.delta = make([]uint16, nc, min(bound, acHasOut)*nc)
+	outs := [][]acOut{nil}
 	for _, l := range keys {
 		cur := int32(0)
 		for i := 0; i < len(l); i++ {
