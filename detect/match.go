@@ -95,11 +95,6 @@ func (es edges) get(key int32) (int32, bool) {
 	return 0, false
 }
 
-func (es edges) has(key int32) bool {
-	_, ok := es.get(key)
-	return ok
-}
-
 func newMatcher(lang string, stem func(string) string) *matcher {
 	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, memo: map[string]string{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang))}
 	m.nodes = append(m.nodes, node{any: -1})

@@ -363,11 +363,22 @@ func isDigitClass(cs *syntax.CharSet) bool {
 	if cs == nil || cs.IsNegated() {
 		return false
 	}
-	switch cs.String() {
-	case `[\p{Nd}]`, `[\d]`, `[0-9]`:
+	switch str := cs.String(); str {
+	case `[\p{Nd}]`, `[\d]`:
+		return true
+	default:
+		// A class of ASCII digits only, such as [0-9] or [1-3]: "some
+		// digit" is a superset, which is all a filter needs.
+		if len(str) < 3 || str[0] != '[' || str[len(str)-1] != ']' || cs.HasSubtraction() {
+			return false
+		}
+		for i := 1; i < len(str)-1; i++ {
+			if c := str[i]; !('0' <= c && c <= '9') && !(c == '-' && i > 1 && i < len(str)-2) {
+				return false
+			}
+		}
 		return true
 	}
-	return false
 }
 
 // isSymbolClass reports a class that is exactly \p{So}.
@@ -708,15 +719,18 @@ func cross(a, b literalSet) literalSet {
 	for _, x := range a {
 		for _, y := range b {
 			if x == digitLiteral || x == emojiLiteral || y == digitLiteral || y == emojiLiteral {
-				// A class stands alone: it can follow only what consumes
-				// nothing (a boundary is dropped: fewer constraints), and
-				// nothing can follow it.
+				// A class stands for one unknown character: nothing is
+				// glued to it. After a literal, the literal alone stays
+				// (still how the text starts: only prefix sets meet
+				// classes here); after what consumes nothing, the class
+				// (a boundary is dropped: fewer constraints).
+				z := y
 				if core, _, _ := splitLiteral(x); core != "" || x == digitLiteral || x == emojiLiteral {
-					return nil
+					z = x
 				}
-				if !seen[y] {
-					seen[y] = true
-					out = append(out, y)
+				if !seen[z] {
+					seen[z] = true
+					out = append(out, z)
 				}
 				continue
 			}
@@ -1069,7 +1083,24 @@ func prefixes(root *syntax.RegexNode) literalSet {
 	if p == nil || nullable || !nonEmpty(p) {
 		return nil
 	}
-	return p
+	return withoutDigitLeads(p)
+}
+
+// withoutDigitLeads drops, from a prefix set holding "any digit", the
+// literals that start with an ASCII digit: the digit already covers where
+// they start.
+func withoutDigitLeads(p literalSet) literalSet {
+	if !p.has(digitLiteral) {
+		return p
+	}
+	out := make(literalSet, 0, len(p))
+	for _, l := range p {
+		if core, _, _ := splitLiteral(l); l != digitLiteral && core != "" && '0' <= core[0] && core[0] <= '9' {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // skippedPrefixes handles regexes that start with zero-width assertions
@@ -1111,6 +1142,7 @@ func skippedPrefixes(root *syntax.RegexNode) (*syntax.CharSet, literalSet) {
 	}
 	// The run ends where the literal starts: a boundary mark before it
 	// belongs to the run's end, which the scan does not check. Drop it.
+	p = withoutDigitLeads(p)
 	out := make(literalSet, 0, len(p))
 	for _, l := range p {
 		out = append(out, strings.TrimPrefix(l, boundary))

@@ -196,3 +196,25 @@ func TestRegexPrefixes(t *testing.T) {
 		})
 	}
 }
+
+func TestRegexPrefixesDigits(t *testing.T) {
+	tests := []struct {
+		re   string
+		want literalSet
+	}{
+		{`\b(?:0?[1-9]|1[0-2])/(?:3[2-9])\b`, literalSet{digitLiteral}}, // "0", "1" are digits: covered
+		{`(?:abc|[2-5]) items`, literalSet{digitLiteral, "abc"}},
+		{`xy\d+`, literalSet{"xy"}}, // a literal, then a class: the literal stays the start
+	}
+	for _, tt := range tests {
+		t.Run(tt.re, func(t *testing.T) {
+			f, err := regexLiterals(tt.re, false)
+			require.NoError(t, err)
+			got := append(literalSet(nil), f.prefixes...)
+			slices.Sort(got)
+			want := append(literalSet(nil), tt.want...)
+			slices.Sort(want)
+			assert.Equal(t, want, got)
+		})
+	}
+}
