@@ -8,8 +8,8 @@
 // built into one phrase trie per language, regexes are compiled (with a
 // match timeout) and analysed for the literals they require. A Detector is
 // immutable after Compile and safe for concurrent use by any number of
-// goroutines; per-call working memory comes from a sync.Pool. Scoring does
-// no I/O.
+// goroutines; per-call working memory (and a per-goroutine word cache) is
+// kept in a small free list and reused. Scoring does no I/O.
 //
 // # Pipeline
 //
@@ -32,7 +32,9 @@
 //     one-word phrase is dropped when its sentence is clearly in another
 //     language (Spanish "épico" must not fire on French "épices").
 //   - Regexes run only near the literals they require (an Aho-Corasick
-//     pass finds them); structural features (ALL-CAPS runs, !!! runs,
+//     pass finds them), and most are tried only where a match can start
+//     (at a literal, a digit, a symbol or a line start), anchored there,
+//     never position by position; structural features (ALL-CAPS runs, !!! runs,
 //     emoji density, listicle numbers, thread markers) are computed from
 //     the tokens.
 //
