@@ -4,8 +4,10 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
 	"github.com/stretchr/testify/assert"
@@ -217,4 +219,81 @@ func TestRegexPrefixesDigits(t *testing.T) {
 			assert.Equal(t, want, got)
 		})
 	}
+}
+
+var (
+	fuzzRegexOnce sync.Once
+	fuzzRegexDet  *Detector
+)
+
+// FuzzRegexPrefilter checks, on any short text, that the prefiltered and
+// anchored regex runs find exactly the matches a plain scan of the whole
+// text finds: none lost, none added.
+func FuzzRegexPrefilter(f *testing.F) {
+	for _, s := range []string{
+		"This changes everything!!! Share this with 10 friends.",
+		"¿¿Casualidad?? 🧵 1/ He was not done.",
+		"¡¡¡ÚLTIMA HORA!!! 10 cosas que no sabías",
+		"Vote 🔥 for yes, 💧 for no",
+		"On 31/02/2024, 150% of experts agree. Just two more weeks bro.",
+		"Sure, here is a revised version of the abstract:\n\n1. Intro",
+		"Notice the pattern?\nThoughts?\n\n  two more weeks.",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 400 || !utf8.ValidString(text) {
+			t.Skip("short valid UTF-8 only: windows reach 160 bytes around a literal")
+		}
+		fuzzRegexOnce.Do(func() {
+			lexs, err := lexicon.Builtin()
+			if err != nil {
+				panic(err)
+			}
+			fuzzRegexDet, err = Compile(lexs, WithRegexTimeout(10*time.Second))
+			if err != nil {
+				panic(err)
+			}
+		})
+		d := fuzzRegexDet
+		s := newScratch(d).(*scratch)
+		got, errs := d.runRegexes(s, text, nil)
+		if len(errs) > 0 {
+			t.Skip("a regex ran out of time")
+		}
+		gotSet := map[cand]bool{}
+		for _, c := range got {
+			gotSet[c] = true
+		}
+		runes := []rune(text)
+		byteOf := make([]int32, 0, len(runes)+1)
+		for i := range text {
+			byteOf = append(byteOf, int32(i))
+		}
+		byteOf = append(byteOf, int32(len(text)))
+		want := map[cand]bool{}
+		for i := range d.regexes {
+			rr := &d.regexes[i]
+			re, err := rr.regexp()
+			require.NoError(t, err)
+			err = re.FindRunesMatches(runes, 0, func(v regexp2.MatchView) bool {
+				idx, n, ok := v.GroupRange(0)
+				if ok && n > 0 {
+					want[cand{start: byteOf[idx], end: byteOf[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex}] = true
+				}
+				return true
+			})
+			require.NoError(t, err)
+		}
+		for c := range want {
+			if !gotSet[c] {
+				t.Errorf("prefilter lost %s match %q in %q", d.rules[c.rule].ID, text[c.start:c.end], text)
+			}
+		}
+		for c := range gotSet {
+			if !want[c] {
+				t.Errorf("prefilter added %s match %q in %q", d.rules[c.rule].ID, text[c.start:c.end], text)
+			}
+		}
+	})
 }
