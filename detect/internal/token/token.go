@@ -12,6 +12,7 @@
 package token
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -179,6 +180,13 @@ func (t *Tokenizer) Tokenize(text string, base int) {
 	st := state{t: t, text: text, base: base}
 	if n := len(t.Tokens); n > 0 {
 		st.sentence = t.Tokens[n-1].Sentence + 1
+	}
+	// Room for a long text up front: prose has a token every five or six
+	// bytes, and folding keeps about its length. Growing by appends would
+	// copy a large text's tokens several times.
+	if len(text) >= 1<<16 {
+		t.Tokens = slices.Grow(t.Tokens, len(text)/5)
+		t.Buf = slices.Grow(t.Buf, len(text)+len(text)/16)
 	}
 	st.run()
 }
