@@ -221,3 +221,28 @@ func TestParsePhrase(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadFilesDirectories(t *testing.T) {
+	dir := t.TempDir()
+	rules := filepath.Join(dir, "rules")
+	require.NoError(t, os.Mkdir(rules, 0o755))
+	src, err := os.ReadFile("../testdata/lexicons/mini.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(rules, "team.yaml"), src, 0o644))
+	link := filepath.Join(dir, "link")
+	require.NoError(t, os.Symlink(rules, link))
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.Mkdir(empty, 0o755))
+
+	for _, p := range []string{rules, link, link + string(filepath.Separator)} {
+		lexs, err := lexicon.LoadFiles(p)
+		require.NoError(t, err, p)
+		require.Len(t, lexs, 1, p)
+		assert.NotEmpty(t, lexs[0].Entries, p)
+		assert.True(t, strings.HasPrefix(lexs[0].Entries[0].Pos.File, filepath.Clean(p)), "positions keep the path as given: %s", lexs[0].Entries[0].Pos.File)
+	}
+	_, err = lexicon.LoadFiles(empty)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "holds no lexicon files")
+	assert.Contains(t, err.Error(), empty)
+}

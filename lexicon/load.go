@@ -85,8 +85,10 @@ func LoadFS(fsys fs.FS, roots ...string) ([]*Lexicon, error) {
 
 // LoadFiles loads lexicon files and directories from the operating
 // system's file system, with the same rules as LoadFS. Directories are
-// walked recursively for *.yaml and *.yml files; a path naming a file is
-// loaded whatever its extension.
+// walked recursively for *.yaml and *.yml files (a path that is a symbolic
+// link to a directory is followed; links inside are not); a directory
+// without any is an error, so that a mistyped path cannot load no rules
+// in silence. A path naming a file is loaded whatever its extension.
 func LoadFiles(paths ...string) ([]*Lexicon, error) {
 	var all ErrorList
 	var lexs []*Lexicon
@@ -98,7 +100,14 @@ func LoadFiles(paths ...string) ([]*Lexicon, error) {
 		}
 		var files []string
 		if info.IsDir() {
-			err := filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+			// A trailing separator makes the walk follow a root that is a
+			// symbolic link to a directory (the files keep the path as
+			// given); links inside it are not followed.
+			root := p
+			if !strings.HasSuffix(root, string(filepath.Separator)) {
+				root += string(filepath.Separator)
+			}
+			err := filepath.WalkDir(root, func(fp string, d fs.DirEntry, err error) error {
 				if err != nil {
 					return err
 				}
@@ -109,6 +118,8 @@ func LoadFiles(paths ...string) ([]*Lexicon, error) {
 			})
 			if err != nil {
 				all = append(all, &Error{Pos: Position{File: p}, Msg: fmt.Sprintf("cannot read: %v", unwrapPathError(err)), Err: err})
+			} else if len(files) == 0 {
+				all = append(all, &Error{Pos: Position{File: p}, Msg: "directory holds no lexicon files (*.yaml, *.yml); name a lexicon file, or a directory that has some"})
 			}
 			sort.Strings(files)
 		} else {

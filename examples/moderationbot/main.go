@@ -84,7 +84,10 @@
 // dropped or scored twice. The generation goes up by one for each reload
 // that changes the rules. A broken file is rejected, its error
 // (file:line: entry: what to fix) goes to standard error, and the old
-// rules stay in force. The policy is read once, at start.
+// rules stay in force; so is a -lexicon directory with no lexicon file
+// (*.yaml, *.yml) in it, at start or at a reload. A -lexicon directory may
+// be a symbolic link: it is read through the link at each reload, and
+// watched where it pointed at start. The policy is read once, at start.
 //
 // A message whose scoring did not complete (a regex rule ran past its
 // timeout) is never allowed unseen: allow becomes review, and the verdict
@@ -147,7 +150,10 @@ var errFlagsPrinted = errors.New("bad flags")
 // multiFlag is a repeatable string flag.
 type multiFlag []string
 
+// String implements flag.Value.
 func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+
+// Set implements flag.Value: each use of the flag adds a path.
 func (m *multiFlag) Set(v string) error {
 	if v == "" {
 		return errors.New("empty path")

@@ -622,6 +622,80 @@ func TestBadReloadKeepsOldRules(t *testing.T) {
 	s.close(t)
 }
 
+// TestLexiconPaths: what a -lexicon path may be. A symbolic link to a
+// directory is read through (lexicon.LoadFiles alone loads nothing from
+// it); a path with no lexicon file under it is an error, not a bot that
+// runs without the rules it was given.
+func TestLexiconPaths(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "rules")
+	require.NoError(t, os.MkdirAll(filepath.Join(real, "team"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(real, "spam.yaml"), []byte(lexV1), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(real, "team", "extra.yaml"), []byte(lexExtra), 0o644))
+	link := filepath.Join(dir, "current")
+	require.NoError(t, os.Symlink(real, link))
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.MkdirAll(empty, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "README.md"), []byte("rules go here\n"), 0o644))
+	sep := string(filepath.Separator)
+	tests := []struct {
+		name      string
+		paths     []string
+		wantRules int
+		wantErr   string
+	}{
+		{"a directory", []string{real}, 3, ""},
+		{"a link to a directory", []string{link}, 3, ""},
+		{"a link to a directory, trailing separator", []string{link + sep}, 3, ""},
+		{"a file through the link", []string{filepath.Join(link, "spam.yaml")}, 2, ""},
+		{"a directory with no lexicon file", []string{empty}, 0, empty + ": directory holds no lexicon files (*.yaml, *.yml)"},
+		{"one good path, one empty", []string{link, empty}, 0, empty + ": directory holds no lexicon files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := newRuleStore(tt.paths, true, defaultPolicy(), log.New(io.Discard, "", 0), nil)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantRules, s.current().rules)
+		})
+	}
+}
+
+// TestReloadThroughLinkedDirectory: a -lexicon directory reached through
+// a symbolic link is watched (a save reloads it), and emptying it is a
+// bad reload: rejected, the old rules stay.
+func TestReloadThroughLinkedDirectory(t *testing.T) {
+	h := newHarness(t, func(c *config) {
+		link := filepath.Join(t.TempDir(), "rules")
+		require.NoError(t, os.Symlink(c.lexicons[0], link))
+		c.lexicons = []string{link}
+		c.watch = true
+	})
+	require.Equal(t, 2, h.b.rules.current().rules)
+	writeAtomic(t, h.file, lexV2)
+	r := h.waitChanged(t)
+	assert.Equal(t, uint64(2), r.gen)
+	assert.Equal(t, 3, h.b.rules.current().rules)
+
+	good := h.b.rules.current()
+	require.NoError(t, os.Remove(h.file))
+	deadline := time.After(waitFor)
+	for r = (reloadResult{}); r.err == nil; {
+		select {
+		case r = <-h.reloads:
+			require.False(t, r.changed)
+		case <-deadline:
+			t.Fatalf("emptying the directory was not reported; log:\n%s", h.log)
+		}
+	}
+	assert.Contains(t, r.err.Error(), "directory holds no lexicon files (*.yaml, *.yml)")
+	assert.Equal(t, good, h.b.rules.current(), "the old rules stay in force")
+}
+
 // TestBadReloadByFileChange: the same through fsnotify: a broken save is
 // rejected, messages are still scored by the old rules, the fixed save
 // goes in.
@@ -1095,6 +1169,7 @@ func TestLoadPolicy(t *testing.T) {
 	tests := []struct {
 		name    string
 		file    string // content; "" for no file
+		path    string // an existing file to load instead
 		ext     string
 		ov      policyOverrides
 		check   func(t *testing.T, p *Policy)
@@ -1128,6 +1203,19 @@ func TestLoadPolicy(t *testing.T) {
 				assert.Equal(t, 0.4, p.Default.Review)
 				assert.Equal(t, Thresholds{0.7, 0.99}, p.thresholds("hype"))
 			}},
+		{name: "the example policy.yaml", path: "policy.yaml",
+			check: func(t *testing.T, p *Policy) {
+				assert.Equal(t, Thresholds{0.5, 0.8}, p.Default)
+				assert.Equal(t, Thresholds{0.5, 0.7}, p.thresholds("fabricated-citation"))
+				assert.Equal(t, Thresholds{0.6, 0.95}, p.thresholds("engagement-bait"))
+				assert.Equal(t, Thresholds{0.5, 0.8}, p.thresholds("hype"))
+				assert.Equal(t, 3, p.EscalateAfter)
+				assert.Equal(t, 10*time.Minute, p.EscalateWindow)
+				assert.Equal(t, 10000, p.MaxAuthors)
+				for name := range p.Categories {
+					assert.Contains(t, []string{"hype", "fabricated-citation", "engagement-bait"}, name, "a built-in category")
+				}
+			}},
 		{name: "unknown field", ext: ".yaml", file: "reveiw: 0.6\n", wantErr: "field reveiw not found"},
 		{name: "bad duration", ext: ".yaml", file: "escalation: {window: soon}\n", wantErr: "soon"},
 		{name: "review above block", ext: ".yaml", file: "categories:\n  hype: {review: 0.9, block: 0.6}\n",
@@ -1142,6 +1230,8 @@ func TestLoadPolicy(t *testing.T) {
 			switch {
 			case tc.ext == "missing":
 				path = filepath.Join(dir, "nope.yaml")
+			case tc.path != "":
+				path = tc.path
 			case tc.file != "":
 				path = write(strings.ReplaceAll(tc.name, " ", "-")+tc.ext, tc.file)
 			}

@@ -297,6 +297,7 @@ func (p *Policy) unknownCategories(d *detect.Detector) []string {
 // the colon may be empty to keep the default.
 type categoryFlag map[string]thresholdsFile
 
+// String implements flag.Value.
 func (c categoryFlag) String() string {
 	names := make([]string, 0, len(c))
 	for n := range c {
@@ -306,6 +307,8 @@ func (c categoryFlag) String() string {
 	return strings.Join(names, ",")
 }
 
+// Set implements flag.Value: it adds or replaces one category's
+// thresholds.
 func (c categoryFlag) Set(v string) error {
 	name, th, ok := strings.Cut(v, "=")
 	name = strings.TrimSpace(name)

@@ -88,6 +88,10 @@ func (s *ruleStore) compile() (*ruleSet, error) {
 	var user []*lexicon.Lexicon
 	if len(s.paths) > 0 {
 		var err error
+		// LoadFiles follows a path that links to a directory, decided at
+		// each load (a repointed link is followed), and rejects a
+		// directory with no lexicon file: a typo, a missing mount or an
+		// emptied deploy must not leave the bot without its rules.
 		if user, err = lexicon.LoadFiles(s.paths...); err != nil {
 			return nil, fmt.Errorf("lexicon files rejected:\n%v", err)
 		}
@@ -181,6 +185,13 @@ func newWatchSet(paths []string) (*watchSet, error) {
 			return nil, fmt.Errorf("watching %s: %v", p, err)
 		}
 		if fi.IsDir() {
+			// A directory reached through a symbolic link is watched
+			// where the link points now (the events name that path).
+			// Repointing the link later is not seen: send SIGHUP.
+			if abs, err = filepath.EvalSymlinks(abs); err != nil {
+				w.Close()
+				return nil, fmt.Errorf("watching %s: %v", p, err)
+			}
 			ws.roots = append(ws.roots, abs)
 			err = ws.addTree(abs)
 		} else {

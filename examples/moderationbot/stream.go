@@ -43,6 +43,7 @@ type streamStats struct {
 	Elapsed                                           time.Duration
 }
 
+// String is the one-line summary logged at the end of a run.
 func (s streamStats) String() string {
 	rate := 0.0
 	if s.Elapsed > 0 {

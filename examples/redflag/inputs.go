@@ -74,13 +74,15 @@ func expandArgs(args []string) ([]source, error) {
 //   - a directory or file whose name starts with "." (.git, .cache,
 //     .DS_Store) is skipped, except root itself;
 //   - only regular files count: symbolic links, devices and sockets are
-//     skipped (so a walk never follows a link out of the tree);
+//     skipped (so a walk never follows a link out of the tree); root
+//     itself may be a link to a directory, which is walked;
 //   - a file is scored when its first 8 KiB contain no NUL byte and are
 //     valid UTF-8 (a character cut at the 8 KiB mark is fine): that keeps
 //     out images, archives, PDFs and Latin-1 or UTF-16 text, whatever the
 //     file's extension. Empty files are text.
 func walkDir(root string) ([]source, error) {
 	var out []source
+	root = throughLink(root)
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
@@ -105,6 +107,20 @@ func walkDir(root string) ([]source, error) {
 		return nil
 	})
 	return out, err
+}
+
+// throughLink returns p with a trailing separator when it is a symbolic
+// link to a directory, so that a walk goes through it: filepath.WalkDir
+// (and lexicon.LoadFiles) given the link itself report the link alone,
+// and a walk that skips links finds nothing. The paths found below still
+// read p/name.
+func throughLink(p string) string {
+	if li, err := os.Lstat(p); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			return p + string(filepath.Separator)
+		}
+	}
+	return p
 }
 
 // looksLikeText reports whether the start of the file at path looks like

@@ -77,6 +77,48 @@ func TestWalkDir(t *testing.T) {
 	assert.ErrorContains(t, err, "cannot read")
 }
 
+// TestWalkDirThroughLink: a directory argument that is a symbolic link to
+// a directory is walked like the directory (it used to yield nothing, and
+// the run exited 0, "clean"); links inside the tree are still skipped.
+func TestWalkDirThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, filepath.Join(dir, "real"), map[string]string{
+		"a.txt":     "this changes everything",
+		"sub/b.txt": "did I miss any?",
+	})
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real", "a.txt"), filepath.Join(dir, "real", "inner-link.txt")))
+	link := filepath.Join(dir, "link")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), link))
+	tests := []struct {
+		name string
+		arg  string
+		want []string
+	}{
+		{"the directory", filepath.Join(dir, "real"), []string{"real/a.txt", "real/sub/b.txt"}},
+		{"a link to it", link, []string{"link/a.txt", "link/sub/b.txt"}},
+		{"a link to it, with a trailing separator", link + string(filepath.Separator), []string{"link/a.txt", "link/sub/b.txt"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srcs, err := expandArgs([]string{tt.arg})
+			require.NoError(t, err)
+			var got []string
+			for _, s := range srcs {
+				rel, err := filepath.Rel(dir, s.name)
+				require.NoError(t, err)
+				got = append(got, filepath.ToSlash(rel))
+				assert.NotContains(t, s.name, string(filepath.Separator)+string(filepath.Separator), "paths stay clean")
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	var out bytes.Buffer
+	code, err := run([]string{"-format", "jsonl", "-no-builtin", "-lexicon", mini, link}, strings.NewReader(""), &out, io.Discard, false)
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(out.String(), "\n"), out.String())
+	assert.Equal(t, 1, code, "the files behind the link are scored, and one is flagged")
+}
+
 func TestIsText(t *testing.T) {
 	tests := []struct {
 		name string
@@ -276,4 +318,48 @@ func TestCoverageWalksDirectories(t *testing.T) {
 	assert.Equal(t, 2, rep.Texts)
 	assert.Equal(t, 2, rep.Flagged)
 	assert.Contains(t, rep.NeverFired, "hype.en.bang-run", "the hidden directory is skipped")
+}
+
+// TestLexiconFlagPaths: -lexicon (and -lint) read a symbolic link to a
+// directory through the link (lexicon.LoadFiles alone loaded nothing from
+// it, silently), and a directory with no lexicon file is an error rather
+// than a run without the rules asked for.
+func TestLexiconFlagPaths(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "rules")
+	require.NoError(t, os.MkdirAll(real, 0o755))
+	b, err := os.ReadFile(mini)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(real, "mini.yaml"), b, 0o644))
+	link := filepath.Join(dir, "current")
+	require.NoError(t, os.Symlink(real, link))
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.MkdirAll(empty, 0o755))
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string // in standard output or standard error
+		wantErr  string // in the returned error
+	}{
+		{"a directory", []string{"-no-builtin", "-lexicon", real}, 1, "hype.en.changes-everything", ""},
+		{"a link to a directory", []string{"-no-builtin", "-lexicon", link}, 1, "hype.en.changes-everything", ""},
+		{"a directory with no lexicon file", []string{"-lexicon", empty}, 2, "", empty + ": directory holds no lexicon files"},
+		{"a path that is not there", []string{"-lexicon", filepath.Join(dir, "nope")}, 2, "", filepath.Join(dir, "nope") + ": cannot read"},
+		{"-lint through a link", []string{"-lint", link}, 1, "in 1 file", ""}, // mini.yaml has findings
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			code, err := run(append([]string{"-format", "text"}, tt.args...), strings.NewReader("this changes everything"), &out, &out, false)
+			assert.Equal(t, tt.wantCode, code, "%v", err)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Contains(t, out.String(), tt.wantOut)
+		})
+	}
 }

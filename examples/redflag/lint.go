@@ -176,7 +176,7 @@ func lexiconFiles(paths []string) ([]string, error) {
 		}
 		var found []string
 		if info.IsDir() {
-			err := filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+			err := filepath.WalkDir(throughLink(p), func(fp string, d fs.DirEntry, err error) error {
 				if err != nil {
 					return err
 				}
@@ -224,7 +224,11 @@ func lintBase(o options, files []string) ([]*lexicon.Lexicon, error) {
 		}
 	}
 	if len(o.lexicons) > 0 {
-		extra, err := lexicon.LoadFiles(o.lexicons...)
+		paths, err := lexiconFiles(o.lexicons)
+		if err != nil {
+			return nil, fmt.Errorf("-lexicon: %v", err)
+		}
+		extra, err := lexicon.LoadFiles(paths...)
 		if err != nil {
 			return nil, fmt.Errorf("-lexicon files must load before others can be linted against them:\n%v", err)
 		}

@@ -48,9 +48,13 @@ import (
 	"github.com/redflag-go/redflag/lexicon"
 )
 
+// multiFlag is a repeatable string flag.
 type multiFlag []string
 
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+// String implements flag.Value.
+func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+
+// Set implements flag.Value: each use of the flag adds a value.
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 type options struct {
@@ -149,6 +153,8 @@ func buildDetector(o options) (*detect.Detector, error) {
 		lexs = append(lexs, b...)
 	}
 	if len(o.lexicons) > 0 {
+		// LoadFiles walks a link to a directory and rejects a directory
+		// with no lexicon file.
 		user, err := lexicon.LoadFiles(o.lexicons...)
 		if err != nil {
 			return nil, fmt.Errorf("lexicon errors:\n%v", err)

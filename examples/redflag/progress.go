@@ -35,24 +35,33 @@ func isTerminalWriter(w io.Writer) bool {
 // All methods are safe for concurrent use and do nothing on a nil
 // *progress, which is what newProgress returns when w is not a terminal.
 type progress struct {
-	mu        sync.Mutex
-	w         io.Writer
-	bar       *progressbar.ProgressBar // nil until shown
-	total     int64                    // bytes of all sources; -1 if one has no known size
+	mu sync.Mutex
+	w  io.Writer
+	// bar counts from the start, so that its rate and time left are
+	// right, but writes nothing until shown.
+	bar       *progressbar.ProgressBar
+	shown     bool  // the run is worth a bar: it may draw
+	total     int64 // bytes of all sources; -1 if one has no known size
 	files     int
 	filesDone int
 	done      int64
+	desc      string // the bar's description
 	start     time.Time
 	finished  bool
 	drawn     bool // the bar wrote to w since it was last cleared
 }
 
-// barWriter is what the bar writes to: it notes when the bar draws
-// itself (anything but the carriage returns and spaces that erase it).
-// It is only written to with p.mu held.
+// barWriter is what the bar writes to: nothing reaches w until the bar is
+// shown, and it notes when the bar draws itself (anything but the
+// carriage returns and spaces that erase it). It is only written to with
+// p.mu held.
 type barWriter struct{ p *progress }
 
+// Write implements io.Writer.
 func (b barWriter) Write(x []byte) (int, error) {
+	if !b.p.shown {
+		return len(x), nil
+	}
 	if len(bytes.Trim(x, "\r ")) > 0 {
 		b.p.drawn = true
 	}
@@ -73,6 +82,22 @@ func newProgress(w io.Writer, srcs []source) *progress {
 		}
 		p.total += s.size
 	}
+	p.desc = p.describe()
+	// The bar is made now, and its clock started, even though it stays
+	// hidden for a while: made later, it would count the bytes scored
+	// before as done in no time (a first reading of many GB/s).
+	p.bar = progressbar.NewOptions64(p.total,
+		progressbar.OptionSetWriter(barWriter{p}),
+		progressbar.OptionSetDescription(p.desc),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		// No ticker goroutine: the bar is drawn only from update,
+		// under p.mu, so clear never races with a redraw.
+		progressbar.OptionSetSpinnerChangeInterval(0),
+	)
+	p.bar.StartWithoutRender()
 	return p
 }
 
@@ -104,27 +129,16 @@ func (p *progress) update() {
 	if p.finished {
 		return
 	}
-	if p.bar == nil {
+	if !p.shown {
 		big := p.files >= progressMinFiles || p.total >= progressMinBytes || p.done >= progressMinBytes
-		if !big || time.Since(p.start) < progressDelay {
-			return
-		}
-		p.bar = progressbar.NewOptions64(p.total,
-			progressbar.OptionSetWriter(barWriter{p}),
-			progressbar.OptionSetDescription(p.describe()),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-			// No ticker goroutine: the bar is drawn only from here,
-			// under p.mu, so clear never races with a redraw.
-			progressbar.OptionSetSpinnerChangeInterval(0),
-		)
-		_ = p.bar.Set64(p.done)
-		return
+		p.shown = big && time.Since(p.start) >= progressDelay
 	}
-	p.bar.Describe(p.describe())
 	_ = p.bar.Set64(p.done)
+	if d := p.describe(); d != p.desc {
+		// Describe redraws the bar, which Set64 may just have done.
+		p.desc = d
+		p.bar.Describe(d)
+	}
 }
 
 func (p *progress) describe() string {
@@ -142,7 +156,7 @@ func (p *progress) clear() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.bar != nil && !p.finished && p.drawn {
+	if !p.finished && p.drawn {
 		_ = p.bar.Clear()
 		p.drawn = false
 	}
@@ -155,7 +169,7 @@ func (p *progress) finish() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.bar != nil && !p.finished && p.drawn {
+	if !p.finished && p.drawn {
 		_ = p.bar.Clear()
 		_ = p.bar.Exit()
 	}
@@ -175,6 +189,7 @@ type clearingWriter struct {
 	p *progress
 }
 
+// Write implements io.Writer.
 func (c clearingWriter) Write(b []byte) (int, error) {
 	c.p.clear()
 	return c.w.Write(b)

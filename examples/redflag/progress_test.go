@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,8 +128,52 @@ func TestProgressThresholds(t *testing.T) {
 			p := newProgress(tty, tt.srcs)
 			require.NotNil(t, p)
 			p.add(tt.added)
-			assert.Equal(t, tt.shown, p.bar != nil)
+			assert.Equal(t, tt.shown, p.shown)
 			p.finish()
 		})
+	}
+}
+
+// TestProgressRateCountsFromStart: the bar appears only after a delay, but
+// its rate and time left count from the start of the run. (A bar made
+// only when it appears counted the bytes scored before as done in no time,
+// and its first reading was many GB/s.)
+func TestProgressRateCountsFromStart(t *testing.T) {
+	master, tty := openPTY(t)
+	old := progressDelay
+	progressDelay = 200 * time.Millisecond
+	t.Cleanup(func() { progressDelay = old })
+	read := make(chan string)
+	go func() {
+		var b bytes.Buffer
+		_, _ = io.Copy(&b, master) // ends with EIO once tty is closed
+		read <- b.String()
+	}()
+
+	const total = 4 << 20
+	p := newProgress(tty, []source{{name: "long.txt", size: total}})
+	require.NotNil(t, p)
+	p.add(total / 2) // scored at once, while the bar is still hidden
+	assert.False(t, p.shown)
+	time.Sleep(300 * time.Millisecond)
+	p.add(total / 4) // the bar appears: 3 MiB in about 0.3 s
+	assert.True(t, p.shown)
+	p.finish()
+	require.NoError(t, tty.Close())
+	var screen string
+	select {
+	case screen = <-read:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no output from the terminal")
+	}
+	t.Logf("terminal output: %q", screen)
+	rates := regexp.MustCompile(`\(([0-9.]+) ([kMGT]?B)/s\)`).FindAllStringSubmatch(screen, -1)
+	require.NotEmpty(t, rates, "the bar shows a rate")
+	for _, r := range rates {
+		v, err := strconv.ParseFloat(r[1], 64)
+		require.NoError(t, err)
+		mbps := v * map[string]float64{"B": 1e-6, "kB": 1e-3, "MB": 1, "GB": 1e3, "TB": 1e6}[r[2]]
+		// 3 MiB in at least 0.3 s is at most about 10.5 MB/s.
+		assert.LessOrEqual(t, mbps, 11.0, "rate %s %s/s: counted from when the bar appeared, not from the start", r[1], r[2])
 	}
 }
