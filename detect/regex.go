@@ -3,7 +3,9 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -91,26 +93,32 @@ func (rr *regexRule) anchored() *regexp2.Regexp {
 	return rr.anchRe
 }
 
-// decodeRunes fills s.runes and s.runeByte for text.
+// decodeRunes fills s.runes for text, and the block tables that convert
+// between byte offsets and rune indexes (runeIndex, runeOffset).
 func (s *scratch) decodeRunes(text string) {
 	n := len(text)
 	if cap(s.runes) < n {
 		s.runes = make([]rune, n, n+n/4)
 	}
 	runes := s.runes[:n]
-	s.runeByte = grow(s.runeByte, n+1)
-	rb := s.runeByte
+	s.runeText = text
 	s.runeBlock = s.runeBlock[:0]
+	s.blockByte = s.blockByte[:0]
+	s.blockStarts = s.blockStarts[:0]
 	j := 0
 	// Block by block, so that the inner loop has one test per byte.
 	for i := 0; i < n; {
 		for len(s.runeBlock) <= i/runeBlockSize {
 			s.runeBlock = append(s.runeBlock, int32(j))
+			s.blockByte = append(s.blockByte, int32(i))
+			s.blockStarts = append(s.blockStarts, 0)
 		}
 		end := min(n, (i/runeBlockSize+1)*runeBlockSize)
+		var starts uint64 // bit b: a rune starts at byte b of the block
 		for i < end {
+			starts |= 1 << (i & (runeBlockSize - 1))
 			if c := text[i]; c < utf8.RuneSelf {
-				runes[j], rb[j] = rune(c), int32(i)
+				runes[j] = rune(c)
 				i++
 				j++
 				continue
@@ -119,13 +127,17 @@ func (s *scratch) decodeRunes(text string) {
 			if r == utf8.RuneError && size == 1 {
 				r = invalidRune
 			}
-			runes[j], rb[j] = r, int32(i)
+			runes[j] = r
 			i += size
 			j++
 		}
+		s.blockStarts[len(s.blockStarts)-1] = starts
 	}
-	rb[j] = int32(n)
-	s.runes, s.runeByte = runes[:j], rb[:j+1]
+	// A last entry for the end of the text.
+	s.runeBlock = append(s.runeBlock, int32(j))
+	s.blockByte = append(s.blockByte, int32(n))
+	s.blockStarts = append(s.blockStarts, 1)
+	s.runes = runes[:j]
 }
 
 // invalidRune is what regexes see for an invalid UTF-8 byte: a
@@ -288,13 +300,14 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			continue
 		}
 		for _, w := range s.regWin[i] {
-			ra, rb := s.runeIndex(w.start), s.runeIndex(w.end)
+			ra, _ := s.runeIndex(w.start)
+			rb, _ := s.runeIndex(w.end)
 			err := re.FindRunesMatches(s.runes[:rb], ra, func(v regexp2.MatchView) bool {
 				idx, n, ok := v.GroupRange(0)
 				if !ok || n == 0 {
 					return true
 				}
-				out = append(out, cand{start: s.runeByte[idx], end: s.runeByte[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex})
+				out = append(out, cand{start: s.runeOffset(idx), end: s.runeOffset(idx + n), tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex})
 				return true
 			})
 			if err != nil {
@@ -332,7 +345,6 @@ func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, st
 	starts = slices.Compact(starts)
 	ws = mergeWindows(ws)
 	lastEnd := int32(-1)
-	rc := 0 // rune index of the current start
 	j := 0
 	for _, w := range ws {
 		for j < len(starts) && int(starts[j]) < w.start {
@@ -343,17 +355,16 @@ func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, st
 			if p < lastEnd {
 				continue
 			}
-			if s.runeByte[rc] < p {
-				rc = s.runeIndex(int(p))
-			}
-			if s.runeByte[rc] != p {
-				continue // not on a rune boundary (cannot happen for a literal hit)
+			rc, ok := s.runeIndex(int(p))
+			if !ok {
+				continue // inside a character: a literal's bytes matched across runes
 			}
 			err := re.FindRunesMatches(s.runes, rc, func(v regexp2.MatchView) bool {
 				idx, n, ok := v.GroupRange(0)
 				if ok && n > 0 {
-					out = append(out, cand{start: s.runeByte[idx], end: s.runeByte[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex})
-					lastEnd = s.runeByte[idx+n]
+					c := cand{start: s.runeOffset(idx), end: s.runeOffset(idx + n), tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex}
+					out = append(out, c)
+					lastEnd = c.end
 				}
 				return false
 			})
@@ -428,28 +439,38 @@ func mergeWindows(ws []window) []window {
 // runeBlockSize is the stride, in bytes, of scratch.runeBlock.
 const runeBlockSize = 64
 
-// runeIndex converts a byte offset on a rune boundary to a rune index:
-// the rune index at the start of its 64-byte block, then a few steps.
-func (s *scratch) runeIndex(b int) int {
+// runeIndex converts a byte offset to a rune index; ok is false when the
+// offset is inside a rune: the rune index at the start of the offset's
+// 64-byte block plus the runes that start in the block before it.
+func (s *scratch) runeIndex(b int) (int, bool) {
 	k := b / runeBlockSize
 	if k >= len(s.runeBlock) {
-		return len(s.runeByte) - 1 // b is the end of the text
+		k = len(s.runeBlock) - 1
 	}
-	lo, hi := int(s.runeBlock[k]), len(s.runeByte)-1
-	if k+1 < len(s.runeBlock) {
-		hi = int(s.runeBlock[k+1])
+	if k == len(s.runeBlock)-1 { // the end of the text
+		return int(s.runeBlock[k]), b == len(s.runeText)
 	}
-	// In a block of ASCII the guess is exact.
-	if g := lo + b - k*runeBlockSize; g <= hi && int(s.runeByte[g]) == b {
-		return g
+	off := uint(b - k*runeBlockSize)
+	m := s.blockStarts[k]
+	return int(s.runeBlock[k]) + bits.OnesCount64(m&(1<<off-1)), m&(1<<off) != 0
+}
+
+// runeOffset converts a rune index to a byte offset.
+func (s *scratch) runeOffset(r int) int32 {
+	// The last block that starts at or before rune r.
+	k := sort.Search(len(s.runeBlock), func(k int) bool { return int(s.runeBlock[k]) > r }) - 1
+	n, i := int(s.runeBlock[k]), int(s.blockByte[k])
+	if k+1 < len(s.runeBlock) && int(s.runeBlock[k+1])-n == runeBlockSize && i == k*runeBlockSize {
+		return int32(i + r - n) // all ASCII
 	}
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if int(s.runeByte[m]) < b {
-			lo = m + 1
+	text := s.runeText
+	for ; n < r; n++ {
+		if text[i] < utf8.RuneSelf {
+			i++
 		} else {
-			hi = m
+			_, size := utf8.DecodeRuneInString(text[i:])
+			i += size
 		}
 	}
-	return lo
+	return int32(i)
 }

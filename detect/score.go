@@ -102,7 +102,7 @@ func (p *scratchPool) get() *scratch {
 }
 
 func (p *scratchPool) put(s *scratch) {
-	s.text = ""
+	s.text, s.runeText = "", ""
 	if cap(s.tok.Tokens) > maxPooledTokens {
 		s.tok.Tokens, s.tok.Buf = nil, nil
 		s.exact, s.obf = nil, nil
@@ -111,7 +111,7 @@ func (p *scratchPool) put(s *scratch) {
 		}
 	}
 	if cap(s.runes) > 4*maxPooledTokens {
-		s.runes, s.runeByte = nil, nil
+		s.runes = nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -128,14 +128,17 @@ func (p *scratchPool) put(s *scratch) {
 
 // scratch is the per-call working memory, pooled and reused.
 type scratch struct {
-	tok      token.Tokenizer
-	syms     [][]int32 // per matcher: stem symbol of each token, or -1
-	exact    []int32   // exact-form symbol of each token, or -1
-	cache    map[string]int32
-	cacheVal []int32 // per cached word: nMatchers stem symbols
-	cands    []cand
-	runes    []rune
-	runeByte []int32
+	tok       token.Tokenizer
+	syms      [][]int32 // per matcher: stem symbol of each token, or -1
+	exact     []int32   // exact-form symbol of each token, or -1
+	cache     map[string]int32
+	cacheVal  []int32 // per cached word: nMatchers stem symbols
+	cands     []cand
+	runes     []rune
+	runeText  string  // the text runes holds
+	blockByte []int32 // byte offset of the first rune of each block
+	// per block: a bit for each byte where a rune starts
+	blockStarts []uint64
 	// runeBlock[k] is the index of the first rune at or after byte
 	// k*runeBlockSize: byte offsets convert to rune indexes in a few steps.
 	runeBlock   []int32
