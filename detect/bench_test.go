@@ -11,10 +11,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/redflag-go/redflag/detect"
+	"github.com/redflag-go/redflag/internal/floor"
 	"github.com/redflag-go/redflag/lexicon"
 )
 
@@ -65,28 +68,6 @@ func builtin(b *testing.B) (*detect.Detector, []*lexicon.Lexicon) {
 	return d, lexs
 }
 
-// floorTokens is the ceiling we measure against: read the text, lowercase
-// it and split it into Unicode word tokens, nothing else.
-func floorTokens(text string, buf []byte, spans [][2]int32) ([]byte, [][2]int32) {
-	buf, spans = buf[:0], spans[:0]
-	start := -1
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if start < 0 {
-				start = i
-			}
-			buf = utf8.AppendRune(buf, unicode.ToLower(r))
-		} else if start >= 0 {
-			spans = append(spans, [2]int32{int32(start), int32(i)})
-			start = -1
-		}
-	}
-	if start >= 0 {
-		spans = append(spans, [2]int32{int32(start), int32(len(text))})
-	}
-	return buf, spans
-}
-
 func BenchmarkFloor(b *testing.B) {
 	for _, lang := range []string{"en", "es"} {
 		b.Run(lang, func(b *testing.B) {
@@ -96,7 +77,7 @@ func BenchmarkFloor(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				buf, spans = floorTokens(text, buf, spans)
+				buf, spans = floor.Tokens(text, buf, spans)
 			}
 		})
 	}
@@ -234,52 +215,30 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportMetric(heap, "heap-B")
 }
 
-// TestFlaggedMessageAllocations pins the other half: a post with matches
-// allocates only for what the report holds about them (their notes), at
-// most once per reported match.
-func TestFlaggedMessageAllocations(t *testing.T) {
+// TestMessageAllocations pins the allocation behaviour the Message
+// benchmark reports: once the detector is warm, scoring a post into a
+// reused Report allocates nothing for a clean post, and for a post with
+// matches only for what the report holds about them (their notes), at
+// most once per reported match. (Counting allocations is deterministic;
+// timing is left to the benchmarks.)
+func TestMessageAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector adds allocations of its own")
 	}
 	lexs, err := lexicon.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	d, err := detect.Compile(lexs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r detect.Report
-	_ = d.ScoreTo(&r, flaggedPost)
-	if len(r.Matches) == 0 {
-		t.Fatal("the flagged post has no matches")
-	}
-	allocs := testing.AllocsPerRun(50, func() { _ = d.ScoreTo(&r, flaggedPost) })
-	if allocs > float64(len(r.Matches)) {
-		t.Errorf("scoring a post with %d matches allocates %.1f times; want at most one per match", len(r.Matches), allocs)
-	}
-}
-
-// TestCleanMessageAllocations pins the allocation behaviour the Message
-// benchmark reports: scoring a clean post into a reused Report allocates
-// nothing once the detector is warm. (Counting allocations is
-// deterministic; timing is left to the benchmarks.)
-func TestCleanMessageAllocations(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector adds allocations of its own")
-	}
-	lexs, err := lexicon.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := detect.Compile(lexs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r detect.Report
-	_ = d.ScoreTo(&r, cleanPost)
-	allocs := testing.AllocsPerRun(50, func() { _ = d.ScoreTo(&r, cleanPost) })
-	if allocs != 0 {
-		t.Errorf("scoring a clean post allocates %.1f times; want 0", allocs)
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name, post string
+		flagged    bool
+	}{{"clean", cleanPost, false}, {"flagged", flaggedPost, true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var r detect.Report
+			_ = d.ScoreTo(&r, tt.post)
+			require.Equal(t, tt.flagged, len(r.Matches) > 0, "matches: %d", len(r.Matches))
+			allocs := testing.AllocsPerRun(50, func() { _ = d.ScoreTo(&r, tt.post) })
+			assert.LessOrEqual(t, allocs, float64(len(r.Matches)), "allocations for a post with %d matches; want at most one per match", len(r.Matches))
+		})
 	}
 }

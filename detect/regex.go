@@ -273,17 +273,18 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			continue
 		}
 		if are := rr.anchored(); are != nil && (d.ac != nil || rr.prefixes == nil) {
+			s.regWin[i] = mergeWindows(s.regWin[i]) // sorted, disjoint: the order tries go in
 			starts := s.prefHits[i]
 			switch {
 			case rr.prefixes == nil:
-				starts = lineStarts(text, mergeWindows(s.regWin[i]), starts[:0])
+				starts = lineStarts(text, s.regWin[i], starts[:0])
 			default:
 				if rr.skip != nil {
 					starts = skipBack(text, rr.skip, starts)
 				}
 				if rr.prefixDigit {
 					s.listDigits(text)
-					for _, w := range mergeWindows(s.regWin[i]) {
+					for _, w := range s.regWin[i] {
 						k, _ := slices.BinarySearch(s.digits, int32(w.start))
 						for ; k < len(s.digits) && int(s.digits[k]) < w.end; k++ {
 							starts = append(starts, s.digits[k])
@@ -337,13 +338,13 @@ func regexError(err error, re *regexp2.Regexp, start, end int) error {
 // windows, anchored there, in text order, skipping occurrences inside the
 // previous match: the matches a scan of the whole text would find, with
 // one cheap attempt per occurrence instead of a scan of every position.
+// The windows must be sorted and disjoint (mergeWindows).
 func (s *scratch) runAnchored(re *regexp2.Regexp, rr *regexRule, ws []window, starts []int32, out []cand) ([]cand, error) {
 	if len(starts) == 0 {
 		return out, nil
 	}
 	slices.Sort(starts)
 	starts = slices.Compact(starts)
-	ws = mergeWindows(ws)
 	lastEnd := int32(-1)
 	j := 0
 	for _, w := range ws {

@@ -127,30 +127,10 @@ func TestRegexPrefilterExact(t *testing.T) {
 		for _, c := range got {
 			gotSet[c] = true
 		}
-		runes := []rune(text)
-		byteOf := make([]int32, 0, len(runes)+1)
-		for i := range text {
-			byteOf = append(byteOf, int32(i))
-		}
-		byteOf = append(byteOf, int32(len(text)))
-		if len(byteOf) != len(runes)+1 {
-			continue // invalid UTF-8 is decoded differently by the two paths
-		}
-		for i := range d.regexes {
-			rr := &d.regexes[i]
-			re, err := rr.regexp()
-			require.NoError(t, err)
-			err = re.FindRunesMatches(runes, 0, func(v regexp2.MatchView) bool {
-				idx, n, ok := v.GroupRange(0)
-				if ok && n > 0 {
-					c := cand{start: byteOf[idx], end: byteOf[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex}
-					if !gotSet[c] {
-						t.Errorf("prefilter lost %s match %q in %q", d.rules[rr.rule].ID, text[c.start:c.end], text)
-					}
-				}
-				return true
-			})
-			require.NoError(t, err, "rule %s", d.rules[rr.rule].ID)
+		for c := range plainRegexMatches(t, d, text) {
+			if !gotSet[c] {
+				t.Errorf("prefilter lost %s match %q in %q", d.rules[c.rule].ID, text[c.start:c.end], text)
+			}
 		}
 	}
 }
@@ -221,6 +201,33 @@ func TestRegexPrefixesDigits(t *testing.T) {
 	}
 }
 
+// plainRegexMatches runs every regex of d over the whole of a valid UTF-8
+// text, with no prefilter, windows or anchors: the matches the prefiltered
+// run must find.
+func plainRegexMatches(t *testing.T, d *Detector, text string) map[cand]bool {
+	runes := []rune(text)
+	byteOf := make([]int32, 0, len(runes)+1)
+	for i := range text {
+		byteOf = append(byteOf, int32(i))
+	}
+	byteOf = append(byteOf, int32(len(text)))
+	want := map[cand]bool{}
+	for i := range d.regexes {
+		rr := &d.regexes[i]
+		re, err := rr.regexp()
+		require.NoError(t, err)
+		err = re.FindRunesMatches(runes, 0, func(v regexp2.MatchView) bool {
+			idx, n, ok := v.GroupRange(0)
+			if ok && n > 0 {
+				want[cand{start: byteOf[idx], end: byteOf[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex}] = true
+			}
+			return true
+		})
+		require.NoError(t, err, "rule %s", d.rules[rr.rule].ID)
+	}
+	return want
+}
+
 var (
 	fuzzRegexOnce sync.Once
 	fuzzRegexDet  *Detector
@@ -265,26 +272,7 @@ func FuzzRegexPrefilter(f *testing.F) {
 		for _, c := range got {
 			gotSet[c] = true
 		}
-		runes := []rune(text)
-		byteOf := make([]int32, 0, len(runes)+1)
-		for i := range text {
-			byteOf = append(byteOf, int32(i))
-		}
-		byteOf = append(byteOf, int32(len(text)))
-		want := map[cand]bool{}
-		for i := range d.regexes {
-			rr := &d.regexes[i]
-			re, err := rr.regexp()
-			require.NoError(t, err)
-			err = re.FindRunesMatches(runes, 0, func(v regexp2.MatchView) bool {
-				idx, n, ok := v.GroupRange(0)
-				if ok && n > 0 {
-					want[cand{start: byteOf[idx], end: byteOf[idx+n], tokA: -1, tokB: -1, rule: rr.rule, kind: kindRegex}] = true
-				}
-				return true
-			})
-			require.NoError(t, err)
-		}
+		want := plainRegexMatches(t, d, text)
 		for c := range want {
 			if !gotSet[c] {
 				t.Errorf("prefilter lost %s match %q in %q", d.rules[c.rule].ID, text[c.start:c.end], text)

@@ -30,10 +30,10 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/redflag-go/redflag/detect"
+	"github.com/redflag-go/redflag/internal/floor"
 	"github.com/redflag-go/redflag/lexicon"
 )
 
@@ -105,7 +105,7 @@ func run(args []string) error {
 		}
 		var buf []byte
 		var spans [][2]int32
-		buf, spans = floorTokens(text, buf, spans)
+		buf, spans = floor.Tokens(text, buf, spans)
 		runtime.GC()
 		for i := 0; i < n; i++ {
 			buf, spans = measuredFloor(text, buf, spans)
@@ -174,27 +174,5 @@ func measuredCompile(lexs []*lexicon.Lexicon) error {
 
 //go:noinline
 func measuredFloor(text string, buf []byte, spans [][2]int32) ([]byte, [][2]int32) {
-	return floorTokens(text, buf, spans)
-}
-
-// floorTokens is detect's Floor benchmark: lowercase and split into
-// Unicode word tokens, nothing else.
-func floorTokens(text string, buf []byte, spans [][2]int32) ([]byte, [][2]int32) {
-	buf, spans = buf[:0], spans[:0]
-	start := -1
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if start < 0 {
-				start = i
-			}
-			buf = utf8.AppendRune(buf, unicode.ToLower(r))
-		} else if start >= 0 {
-			spans = append(spans, [2]int32{int32(start), int32(i)})
-			start = -1
-		}
-	}
-	if start >= 0 {
-		spans = append(spans, [2]int32{int32(start), int32(len(text))})
-	}
-	return buf, spans
+	return floor.Tokens(text, buf, spans)
 }
