@@ -785,6 +785,9 @@ type acOut struct {
 	regex       int32
 	also        int8 // 0: a literal of the regex's lits; k: of also[k-1]; alsoPrefix: of its prefixes
 	left, right bool // the literal must start / end at a word boundary
+	// verify holds a literal with non-ASCII bytes: the automaton sees all
+	// of those as one symbol, so its hits are compared with the text.
+	verify string
 }
 
 func buildAC(lits map[string][]acOut) *acMatcher {
@@ -859,6 +862,9 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			cur = nx
 		}
 		for _, o := range lits[l] {
+			if needsVerify(l) {
+				o.verify = l
+			}
 			if !slices.Contains(outs[cur], o) {
 				outs[cur] = append(outs[cur], o)
 			}
@@ -935,15 +941,48 @@ func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32, als
 		next := delta[state*nc+int(class[text[i]])]
 		state = int(next &^ acHasOut)
 		if next&acHasOut != 0 {
-			for _, o := range outs[state] {
+			for k := range outs[state] {
+				o := &outs[state][k]
 				a, b := i+1-int(o.length), i+1
 				if (o.left && wordBefore(text, a)) || (o.right && wordAt(text, b)) {
+					continue
+				}
+				if o.verify != "" && !literalAt(text[a:b], o.verify) {
 					continue
 				}
 				hit(a, b, o.regex, o.also)
 			}
 		}
 	}
+}
+
+// needsVerify reports whether the automaton's hits of a literal must be
+// compared with the text: it has non-ASCII bytes (all one symbol to the
+// automaton) other than U+FFFD, which a regex also matches where the
+// text has invalid bytes.
+func needsVerify(lit string) bool {
+	ascii := true
+	for i := 0; i < len(lit); i++ {
+		if lit[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	return !ascii && !strings.ContainsRune(lit, utf8.RuneError)
+}
+
+// literalAt reports whether s, a span the automaton matched, is an
+// occurrence of lit: equal but for ASCII case. Literal sets already list
+// each case variant of a non-ASCII letter that a case-insensitive regex
+// accepts, so those bytes compare exactly.
+func literalAt(s, lit string) bool {
+	for i := 0; i < len(s); i++ {
+		c, l := s[i], lit[i]
+		if c != l && !('A' <= c && c <= 'Z' && c+'a'-'A' == l) {
+			return false
+		}
+	}
+	return true
 }
 
 // window is a byte range of the text a regex must search.

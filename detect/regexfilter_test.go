@@ -91,7 +91,8 @@ func TestRegexPrefilterExact(t *testing.T) {
 	require.NoError(t, err)
 	extra := &lexicon.Lexicon{Name: "extra", Entries: []lexicon.Entry{{
 		ID: "x.en.tricky", Category: "hype", Lang: "en", Weight: 1, Message: "m", Source: "s",
-		Regex: []string{`[!¡]{3,}`, `(?m)^\s*(?:thoughts|agree)\?\s*$`, `\b\d+ (?:things|reasons)\b`, `(?s)tag.{0,40}friend`},
+		Regex: []string{`[!¡]{3,}`, `(?m)^\s*(?:thoughts|agree)\?\s*$`, `\b\d+ (?:things|reasons)\b`, `(?s)tag.{0,40}friend`,
+			`(?i)\bcampeón\b`, `¿{2}[a-z]`, `(?i)más allá`},
 	}}}
 	// A generous timeout: this test checks results, not speed, and may run
 	// on a loaded machine.
@@ -115,7 +116,7 @@ func TestRegexPrefilterExact(t *testing.T) {
 			texts = append(texts, e.Examples.NoMatch...)
 		}
 	}
-	texts = append(texts, "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
+	texts = append(texts, "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
 	s := newScratch(d).(*scratch)
 	for ti, text := range texts {
 		if raceOn && ti%10 != 0 {
@@ -133,6 +134,44 @@ func TestRegexPrefilterExact(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLiteralVerify checks how hits of literals with non-ASCII bytes,
+// which the automaton sees as one symbol, are compared with the text.
+func TestLiteralVerify(t *testing.T) {
+	tests := []struct {
+		span, lit string
+		verify    bool // the literal's hits need checking
+		want      bool
+	}{
+		{"Más", "más", true, true},
+		{"MáS", "más", true, true},
+		{"més", "más", true, false},
+		{"ÁS", "ás", true, false}, // literal sets list Á separately
+		{"á", "¿", true, false},   // two bytes of another character
+		{"He", "he", false, true},
+		{"\xff\xfe\xfd", "\ufffd", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.span+"/"+tt.lit, func(t *testing.T) {
+			assert.Equal(t, tt.verify, needsVerify(tt.lit))
+			if tt.verify || len(tt.span) == len(tt.lit) && tt.lit != "\ufffd" {
+				assert.Equal(t, tt.want, literalAt(tt.span, tt.lit))
+			}
+		})
+	}
+	// End to end: a "¿" literal finds "¿" but not the bytes of "á".
+	d, err := Compile([]*lexicon.Lexicon{{Name: "v", Entries: []lexicon.Entry{{
+		ID: "x.es.q", Category: "hype", Lang: "es", Weight: 1, Message: "m", Source: "s", Regex: []string{`¿¿`},
+	}}}})
+	require.NoError(t, err)
+	s := newScratch(d).(*scratch)
+	_, errs := d.runRegexes(s, "vocales: ÁÉÍÓÚ, áéíóú", nil)
+	require.Empty(t, errs)
+	assert.Empty(t, s.touched, "no regex is touched by text without its literal")
+	got, errs := d.runRegexes(s, "¿¿en serio??", nil)
+	require.Empty(t, errs)
+	assert.Len(t, got, 1)
 }
 
 // TestRegexPrefixes checks what a regex's matches are known to start
