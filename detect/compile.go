@@ -205,6 +205,17 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		d.categories = append(d.categories, c)
 	}
 	groups := map[string]*matcher{}
+	// Stems of lexicon words, per language, shared by the language's
+	// group and its entries' exception tries while compiling.
+	memos := map[string]map[string]string{}
+	memoFor := func(lang string) map[string]string {
+		m, ok := memos[lang]
+		if !ok {
+			m = map[string]string{}
+			memos[lang] = m
+		}
+		return m
+	}
 	group := func(lang string) *matcher {
 		key := lang
 		st := stemmerFor(lang)
@@ -214,7 +225,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		if m, ok := groups[key]; ok {
 			return m
 		}
-		m := newMatcher(key, st)
+		m := newMatcher(key, st, memoFor(key))
 		// Room for every node the group's phrases can add (a word, or an
 		// anchor, per node): the trie then grows without copies.
 		est := 1
@@ -295,7 +306,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				r.Patterns = append(r.Patterns, "feature:"+e.Feature)
 			}
 			if len(e.Unless) > 0 {
-				um := newMatcher(e.Lang, stemmerFor(e.Lang))
+				um := newMatcher(e.Lang, stemmerFor(e.Lang), memoFor(e.Lang))
 				for i, p := range e.Unless {
 					if err := um.add(p, 0, d.exact, nil); err != nil {
 						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unless[%d]: %v", i, err)})

@@ -26,7 +26,13 @@ type matcher struct {
 	lang  string              // language code; "" for the unstemmed group
 	stem  func(string) string // nil: words are matched as folded
 	stems map[string]int32    // stem -> symbol id
-	memo  map[string]string   // folded word -> stem, while compiling
+	memo  map[string]string   // folded word -> stem, while compiling (shared per language)
+	// While compiling: the trie keys of each phrase word met so far, as
+	// written (plain and =exact words apart), as spans of keyArena; and
+	// a buffer for parsed phrases.
+	wordKeys, exactKeys map[string]keySpan
+	keyArena            []int32
+	partBuf             []lexicon.PhrasePart
 	// wide indexes the edges of nodes with many of them, while compiling
 	// (the root has over a thousand): from<<32 | key -> child.
 	wide  map[uint64]int32
@@ -95,8 +101,14 @@ func (es edges) get(key int32) (int32, bool) {
 	return 0, false
 }
 
-func newMatcher(lang string, stem func(string) string) *matcher {
-	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, memo: map[string]string{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang))}
+// keySpan is where a phrase word's trie keys are in keyArena.
+type keySpan struct{ start, n int32 }
+
+// newMatcher returns an empty trie for a language. memo caches stems
+// while compiling; matchers of one language in one Compile may share it.
+func newMatcher(lang string, stem func(string) string, memo map[string]string) *matcher {
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, memo: memo, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang)),
+		wordKeys: map[string]keySpan{}, exactKeys: map[string]keySpan{}}
 	m.nodes = append(m.nodes, node{any: -1})
 	return m
 }
@@ -143,6 +155,7 @@ func (m *matcher) intern(s string) int32 {
 // finish builds the lookup tables used at scoring time.
 func (m *matcher) finish() {
 	m.memo, m.wide = nil, nil // compile-time only
+	m.wordKeys, m.exactKeys, m.keyArena, m.partBuf = nil, nil, nil, nil
 	if cap(m.nodes) > len(m.nodes)+len(m.nodes)/8 {
 		m.nodes = slices.Clone(m.nodes) // drop the room reserved while compiling
 	}
@@ -232,10 +245,11 @@ const wideEdges = 16
 // add compiles one phrase for rule r into the trie.
 // vocab, when not nil, collects every folded word of the phrase.
 func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[string]bool) error {
-	parts, err := lexicon.ParsePhrase(phrase)
+	parts, err := lexicon.AppendPhrase(m.partBuf[:0], phrase)
 	if err != nil {
 		return err
 	}
+	m.partBuf = parts
 	cur := int32(0)
 	words := 0
 	cross := m.cross[r]
@@ -272,28 +286,14 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[
 			}
 			cur = found
 		default:
-			pieces, err := splitWord(p.Word)
+			ks, err := m.wordKeysOf(p, exact, vocab)
 			if err != nil {
 				return err
 			}
-			for _, pc := range pieces {
-				if vocab != nil && pc.Kind == token.Word {
-					vocab[pc.Text] = true
-				}
-				var key int32
-				if p.Exact {
-					id, ok := exact[pc.Text]
-					if !ok {
-						id = int32(len(exact))
-						exact[pc.Text] = id
-					}
-					key = id | exactBit
-				} else {
-					key = m.intern(m.stemOf(pc))
-				}
+			for _, key := range m.keyArena[ks.start : ks.start+ks.n] {
 				cur = m.child(cur, key)
-				words++
 			}
+			words += int(ks.n)
 		}
 	}
 	if words > lexicon.MaxPhraseWords {
@@ -306,6 +306,44 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[
 	}
 	m.nodes[cur].accepts = append(m.nodes[cur].accepts, r)
 	return nil
+}
+
+// wordKeysOf returns the trie keys of one phrase word: a key per piece
+// the tokenizer splits it into, its stem symbol or, for an =exact word,
+// its exact-form symbol. Words repeat across phrases, so each is split
+// and stemmed once per matcher; vocab collects the folded pieces.
+func (m *matcher) wordKeysOf(p lexicon.PhrasePart, exact map[string]int32, vocab map[string]bool) (keySpan, error) {
+	memo := m.wordKeys
+	if p.Exact {
+		memo = m.exactKeys
+	}
+	if ks, ok := memo[p.Word]; ok {
+		return ks, nil
+	}
+	pieces, err := splitWord(p.Word)
+	if err != nil {
+		return keySpan{}, err
+	}
+	ks := keySpan{start: int32(len(m.keyArena)), n: int32(len(pieces))}
+	for _, pc := range pieces {
+		if vocab != nil && pc.Kind == token.Word {
+			vocab[pc.Text] = true
+		}
+		var key int32
+		if p.Exact {
+			id, ok := exact[pc.Text]
+			if !ok {
+				id = int32(len(exact))
+				exact[pc.Text] = id
+			}
+			key = id | exactBit
+		} else {
+			key = m.intern(m.stemOf(pc))
+		}
+		m.keyArena = append(m.keyArena, key)
+	}
+	memo[p.Word] = ks
+	return ks, nil
 }
 
 // cand is a candidate match before selection: a token range for phrase

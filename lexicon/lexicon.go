@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Built-in category names.
@@ -158,29 +160,84 @@ type PhrasePart struct {
 // punctuation and stemming happen in detect, with the same code that
 // handles input text.
 func ParsePhrase(s string) ([]PhrasePart, error) {
+	return AppendPhrase(nil, s)
+}
+
+// AppendPhrase is ParsePhrase appending the parts to dst, for callers that
+// parse many phrases and reuse one slice. On error it returns dst as
+// given.
+func AppendPhrase(dst []PhrasePart, s string) ([]PhrasePart, error) {
 	if len(s) > MaxPatternBytes {
-		return nil, fmt.Errorf("phrase is %d bytes long; the limit is %d", len(s), MaxPatternBytes)
+		return dst, fmt.Errorf("phrase is %d bytes long; the limit is %d", len(s), MaxPatternBytes)
 	}
-	fields := strings.Fields(s)
-	if len(fields) == 0 {
+	base := len(dst)
+	parts, err := appendPhrase(dst, s)
+	if err != nil {
+		return dst[:base], err
+	}
+	return parts, nil
+}
+
+// nextField returns the first run of non-space characters of s at or
+// after i (as strings.Fields splits), and the offset after it; f is ""
+// when there is none.
+func nextField(s string, i int) (f string, next int) {
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				i++
+				continue
+			}
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	start := i
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	return s[start:i], i
+}
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+func appendPhrase(parts []PhrasePart, s string) ([]PhrasePart, error) {
+	base := len(parts)
+	words := 0
+	f, next := nextField(s, 0)
+	if f == "" {
 		return nil, fmt.Errorf("phrase is empty; write the words to match, separated by spaces")
 	}
-	parts := make([]PhrasePart, 0, len(fields))
-	words := 0
-	for fi, f := range fields {
+	for fi := 0; f != ""; fi++ {
+		nf, nnext := nextField(s, next)
 		switch {
 		case f == "^":
 			if fi != 0 {
 				return nil, fmt.Errorf("phrase %q has ^ after its start; ^ (start of sentence) must come first", s)
 			}
 			parts = append(parts, PhrasePart{SentenceStart: true})
-			continue
 		case f == "$":
-			if fi != len(fields)-1 {
+			if nf != "" {
 				return nil, fmt.Errorf("phrase %q has $ before its end; $ (end of sentence) must come last", s)
 			}
 			parts = append(parts, PhrasePart{SentenceEnd: true})
-			continue
 		case f == "*":
 			parts = append(parts, PhrasePart{Any: true})
 		case f == "…" || strings.HasPrefix(f, "..."):
@@ -196,7 +253,7 @@ func ParsePhrase(s string) ([]PhrasePart, error) {
 				}
 				n = v
 			}
-			if len(parts) > 0 && parts[len(parts)-1].Gap > 0 {
+			if len(parts) > base && parts[len(parts)-1].Gap > 0 {
 				return nil, fmt.Errorf("two gaps in a row in %q; merge them into one ...N", s)
 			}
 			parts = append(parts, PhrasePart{Gap: n})
@@ -211,11 +268,13 @@ func ParsePhrase(s string) ([]PhrasePart, error) {
 			parts = append(parts, PhrasePart{Word: f})
 			words++
 		}
+		f, next = nf, nnext
 	}
 	if words == 0 {
 		return nil, fmt.Errorf("phrase %q has only wildcards; it needs at least one word", s)
 	}
-	inner := parts
+	all := parts[base:]
+	inner := all
 	if inner[0].SentenceStart {
 		inner = inner[1:]
 	}
@@ -228,8 +287,8 @@ func ParsePhrase(s string) ([]PhrasePart, error) {
 	if p := inner[len(inner)-1]; p.Gap > 0 || p.Any {
 		return nil, fmt.Errorf("phrase %q ends with a wildcard or gap; end it with a word", s)
 	}
-	if len(parts) > MaxPhraseWords {
-		return nil, fmt.Errorf("phrase %q has %d parts; the limit is %d", s, len(parts), MaxPhraseWords)
+	if len(all) > MaxPhraseWords {
+		return nil, fmt.Errorf("phrase %q has %d parts; the limit is %d", s, len(all), MaxPhraseWords)
 	}
 	return parts, nil
 }

@@ -207,17 +207,31 @@ func TestParsePhrase(t *testing.T) {
 		{in: "= b", err: "empty exact"},
 		{in: "* *", err: "only wildcards"},
 		{in: "a b c d e f g h i j k l m", err: "limit is 12"},
+		{in: "^ thoughts ? $", want: []lexicon.PhrasePart{{SentenceStart: true}, {Word: "thoughts"}, {Word: "?"}, {SentenceEnd: true}}},
+		{in: "\u00a0sí\u2003=señor\t\n", want: []lexicon.PhrasePart{{Word: "sí"}, {Word: "señor", Exact: true}}},
+		{in: "a ^ b", err: "after its start"},
+		{in: "a $ b", err: "before its end"},
+		{in: "* a", err: "starts with a wildcard"},
+		{in: "a ...", err: "ends with a wildcard"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := lexicon.ParsePhrase(tt.in)
+			// AppendPhrase keeps what dst held, and only that on error.
+			dst := []lexicon.PhrasePart{{Word: "kept"}}
+			appended, aerr := lexicon.AppendPhrase(dst, tt.in)
 			if tt.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)
+				require.Error(t, aerr)
+				assert.Equal(t, err.Error(), aerr.Error())
+				assert.Equal(t, dst, appended)
 				return
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
+			require.NoError(t, aerr)
+			assert.Equal(t, append([]lexicon.PhrasePart{{Word: "kept"}}, tt.want...), appended)
 		})
 	}
 }
