@@ -793,23 +793,25 @@ type acOut struct {
 func buildAC(lits map[string][]acOut) *acMatcher {
 	ac := &acMatcher{nclass: 1}
 	// Bytes of one class are one symbol to the automaton. Upper and lower
-	// case ASCII letters share a class, and so do all bytes of multi-byte
-	// characters: that finds a superset of the literals' occurrences
-	// ("más" also where "més" is), which only widens the prefilter, and
-	// keeps the table small.
-	var nonASCII uint8
+	// case ASCII letters share a class; so do all continuation bytes of
+	// multi-byte characters, while each lead byte that starts a character
+	// of some literal has a class of its own. That finds a superset of the
+	// literals' occurrences ("más" also where "més" is), which hits of
+	// such literals are checked against (acOut.verify), and keeps the
+	// table small; separate lead bytes keep "¿" from hitting at every "á".
+	var cont uint8
 	for l := range lits {
 		for i := 0; i < len(l); i++ {
 			c := l[i]
 			if ac.class[c] != 0 {
 				continue
 			}
-			if c >= utf8.RuneSelf {
-				if nonASCII == 0 {
-					nonASCII = uint8(ac.nclass)
+			if c >= utf8.RuneSelf && !utf8.RuneStart(c) {
+				if cont == 0 {
+					cont = uint8(ac.nclass)
 					ac.nclass++
 				}
-				ac.class[c] = nonASCII
+				ac.class[c] = cont
 				continue
 			}
 			ac.class[c] = uint8(ac.nclass)
@@ -819,9 +821,9 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			}
 		}
 	}
-	if nonASCII != 0 {
-		for c := utf8.RuneSelf; c < 256; c++ {
-			ac.class[c] = nonASCII
+	if cont != 0 {
+		for c := 0x80; c < 0xC0; c++ {
+			ac.class[c] = cont
 		}
 	}
 	// Goto function, built densely as literals are inserted (0 = none).
