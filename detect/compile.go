@@ -356,7 +356,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				continue
 			}
 			core, left, right := acLiteral(l)
-			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), left: left, right: right})
+			key, verify := acKey(core)
+			lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), left: left, right: right, verify: verify})
 		}
 		for _, l := range d.regexes[i].prefixes {
 			if l == digitLiteral {
@@ -369,7 +370,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				continue
 			}
 			core, left, right := acLiteral(l)
-			lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right})
+			key, verify := acKey(core)
+			lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right, verify: verify})
 		}
 		for k, set := range d.regexes[i].also {
 			if isDigitSet(set) {
@@ -377,7 +379,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			}
 			for _, l := range set {
 				core, left, right := acLiteral(l)
-				lits[core] = append(lits[core], acOut{length: int32(len(core)), regex: int32(i), also: int8(k + 1), left: left, right: right})
+				key, verify := acKey(core)
+				lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), also: int8(k + 1), left: left, right: right, verify: verify})
 			}
 		}
 	}

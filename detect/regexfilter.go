@@ -44,7 +44,7 @@ func (s literalSet) quality() int {
 			n = 3 // emoji are rare in prose: as selective as a 3-byte literal
 		case x == digitLiteral:
 			n = 1
-		case commonWords[strings.TrimSpace(core)]:
+		case commonWords[asciiLower(strings.TrimSpace(core))]:
 			n = 1
 		case l && r:
 			n++
@@ -423,7 +423,13 @@ func setMembers(cs *syntax.CharSet) ([]string, bool) {
 			continue
 		}
 		members = append(members, r)
-		s := asciiLower(string(r))
+		// An ASCII letter in both cases (how the parser writes a
+		// case-insensitive letter) is one lower-case literal; a letter in
+		// one case only keeps it, and its hits are checked for it.
+		s := string(r)
+		if l := unicode.ToLower(r); r < utf8.RuneSelf && unicode.IsLetter(r) && cs.CharIn(l) && cs.CharIn(unicode.ToUpper(r)) {
+			s = string(l)
+		}
 		if !seen[s] {
 			seen[s] = true
 			out = append(out, s)
@@ -441,9 +447,13 @@ func setMembers(cs *syntax.CharSet) ([]string, bool) {
 }
 
 // charLits is the literal set of one character, or nil if it is a letter
-// whose case the ASCII lowering cannot cover.
+// whose case the ASCII lowering cannot cover. A case-sensitive character
+// keeps its case: its hits are then checked against the text.
 func charLits(r rune, ignoreCase bool) literalSet {
-	if ignoreCase && r >= utf8.RuneSelf && unicode.IsLetter(r) && unicode.SimpleFold(r) != r {
+	if !ignoreCase {
+		return literalSet{string(r)}
+	}
+	if r >= utf8.RuneSelf && unicode.IsLetter(r) && unicode.SimpleFold(r) != r {
 		return nil
 	}
 	return literalSet{asciiLower(string(r))}
@@ -864,9 +874,6 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			cur = nx
 		}
 		for _, o := range lits[l] {
-			if needsVerify(l) {
-				o.verify = l
-			}
 			if !slices.Contains(outs[cur], o) {
 				outs[cur] = append(outs[cur], o)
 			}
@@ -959,24 +966,37 @@ func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32, als
 }
 
 // needsVerify reports whether the automaton's hits of a literal must be
-// compared with the text: it has non-ASCII bytes (all one symbol to the
-// automaton) other than U+FFFD, which a regex also matches where the
-// text has invalid bytes.
+// compared with the text: it has upper-case ASCII letters (from a
+// case-sensitive part of its regex; the automaton ignores case) or
+// non-ASCII bytes (which the automaton only tells apart by lead byte),
+// and no U+FFFD, which a regex also matches where the text has invalid
+// bytes.
 func needsVerify(lit string) bool {
-	ascii := true
+	need := false
 	for i := 0; i < len(lit); i++ {
-		if lit[i] >= utf8.RuneSelf {
-			ascii = false
+		if c := lit[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			need = true
 			break
 		}
 	}
-	return !ascii && !strings.ContainsRune(lit, utf8.RuneError)
+	return need && !strings.ContainsRune(lit, utf8.RuneError)
 }
 
-// literalAt reports whether s, a span the automaton matched, is an
-// occurrence of lit: equal but for ASCII case. Literal sets already list
-// each case variant of a non-ASCII letter that a case-insensitive regex
-// accepts, so those bytes compare exactly.
+// acKey is the automaton's key for a literal core, and the string its
+// hits are verified against, if any.
+func acKey(core string) (key, verify string) {
+	if needsVerify(core) {
+		verify = core
+	}
+	return asciiLower(core), verify
+}
+
+// literalAt reports whether s, a span the automaton matched, may be an
+// occurrence of lit: equal, except that an upper-case ASCII letter in s
+// matches its lower-case form in lit (case-insensitive parts of a regex
+// give lower-case literals; case-sensitive parts keep their case). Literal
+// sets already list each case variant of a non-ASCII letter that a
+// case-insensitive regex accepts, so those bytes compare exactly.
 func literalAt(s, lit string) bool {
 	for i := 0; i < len(s); i++ {
 		c, l := s[i], lit[i]

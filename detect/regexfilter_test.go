@@ -18,26 +18,31 @@ import (
 
 func TestRegexLiterals(t *testing.T) {
 	tests := []struct {
-		re       string
-		want     literalSet
-		windowed bool
+		re        string
+		want      literalSet
+		windowed  bool
+		matchCase bool
 	}{
-		{`[!¡]{3,}`, literalSet{"!", "¡"}, true},
-		{`\b(?:comment|type)\s+\w`, literalSet{"\x01comment\x01", "\x01type\x01"}, true},
-		{`(?<![\w])#?(?:l4l|f4f)\b`, literalSet{"f4f\x01", "l4l\x01", "#f4f\x01", "#l4l\x01"}, true},
-		{`\bdoi:\s*10\.\d{1,3}/`, literalSet{"\x01doi:"}, true},
-		{`\d+ (things|cosas)$`, literalSet{" cosas", " things"}, false},
-		{`\bfor\b|\bsuch\b`, literalSet{"\x01for\x01", "\x01such\x01"}, true},
-		{`(?m)^\s*thoughts\?\s*$`, literalSet{"thoughts?"}, true},
-		{`\w+`, nil, true},
-		{`a|\w+`, nil, true},
-		{`(?-i)según los`, literalSet{"según los"}, true},
-		{`x[ÚU]`, literalSet{"xu", "xÚ", "xú"}, true},
-		{`x?y?`, nil, true},
+		{`[!¡]{3,}`, literalSet{"!", "¡"}, true, false},
+		{`\b(?:comment|type)\s+\w`, literalSet{"\x01comment\x01", "\x01type\x01"}, true, false},
+		{`(?<![\w])#?(?:l4l|f4f)\b`, literalSet{"f4f\x01", "l4l\x01", "#f4f\x01", "#l4l\x01"}, true, false},
+		{`\bdoi:\s*10\.\d{1,3}/`, literalSet{"\x01doi:"}, true, false},
+		{`\d+ (things|cosas)$`, literalSet{" cosas", " things"}, false, false},
+		{`\bfor\b|\bsuch\b`, literalSet{"\x01for\x01", "\x01such\x01"}, true, false},
+		{`(?m)^\s*thoughts\?\s*$`, literalSet{"thoughts?"}, true, false},
+		{`\w+`, nil, true, false},
+		{`a|\w+`, nil, true, false},
+		{`(?-i)según los`, literalSet{"según los"}, true, false},
+		{`x[ÚU]`, literalSet{"xu", "xÚ", "xú"}, true, false},
+		{`x?y?`, nil, true, false},
+		// Case-sensitive letters keep their case; hits are checked for it.
+		{`\b(?:TODO|GRATIS)\b`, literalSet{"\x01GRATIS\x01", "\x01TODO\x01"}, true, true},
+		{`(?-i)Según [Ll]os`, literalSet{"Según los"}, true, false},
+		{`(?i)todo`, literalSet{"todo"}, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {
-			got, err := regexLiterals(tt.re, false)
+			got, err := regexLiterals(tt.re, tt.matchCase)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got.lits)
 			assert.Equal(t, tt.windowed, got.windowed)
@@ -93,6 +98,9 @@ func TestRegexPrefilterExact(t *testing.T) {
 		ID: "x.en.tricky", Category: "hype", Lang: "en", Weight: 1, Message: "m", Source: "s",
 		Regex: []string{`[!¡]{3,}`, `(?m)^\s*(?:thoughts|agree)\?\s*$`, `\b\d+ (?:things|reasons)\b`, `(?s)tag.{0,40}friend`,
 			`(?i)\bcampeón\b`, `¿{2}[a-z]`, `(?i)más allá`},
+	}, {
+		ID: "x.es.case", Category: "hype", Lang: "es", Weight: 1, Message: "m", Source: "s", MatchCase: true,
+		Regex: []string{`\b(?:TODO|Gratis|ÉXITO)\b`, `(?i:oferta) [Xx]L`},
 	}}}
 	// A generous timeout: this test checks results, not speed, and may run
 	// on a loaded machine.
@@ -116,7 +124,7 @@ func TestRegexPrefilterExact(t *testing.T) {
 			texts = append(texts, e.Examples.NoMatch...)
 		}
 	}
-	texts = append(texts, "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
+	texts = append(texts, "TODO gratis Gratis GRATIS todo ÉXITO éxito Éxito", "OFERTA XL, oferta xl, Oferta xL", "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
 	s := newScratch(d).(*scratch)
 	for ti, text := range texts {
 		if raceOn && ti%10 != 0 {
@@ -150,12 +158,16 @@ func TestLiteralVerify(t *testing.T) {
 		{"ÁS", "ás", true, false}, // literal sets list Á separately
 		{"á", "¿", true, false},   // two bytes of another character
 		{"He", "he", false, true},
+		{"todo", "TODO", true, false}, // a case-sensitive literal
+		{"TODO", "TODO", true, true},
+		{"ToDo", "TODO", true, false},
+		{"TODO", "todo", false, true}, // a case-insensitive one
 		{"\xff\xfe\xfd", "\ufffd", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.span+"/"+tt.lit, func(t *testing.T) {
 			assert.Equal(t, tt.verify, needsVerify(tt.lit))
-			if tt.verify || len(tt.span) == len(tt.lit) && tt.lit != "\ufffd" {
+			if tt.verify || len(tt.span) == len(tt.lit) && tt.lit != "\ufffd" && tt.lit != "todo" {
 				assert.Equal(t, tt.want, literalAt(tt.span, tt.lit))
 			}
 		})
