@@ -116,6 +116,17 @@ func (s *scratch) decodeRunes(text string) {
 		end := min(n, (i/runeBlockSize+1)*runeBlockSize)
 		var starts uint64 // bit b: a rune starts at byte b of the block
 		for i < end {
+			// Eight ASCII bytes at a time: each is a rune.
+			if i+8 <= end && load64(text, i)&highBits == 0 {
+				src, dst := text[i:i+8], runes[j:j+8]
+				for k := range dst {
+					dst[k] = rune(src[k])
+				}
+				starts |= 0xFF << (i & (runeBlockSize - 1))
+				i += 8
+				j += 8
+				continue
+			}
 			starts |= 1 << (i & (runeBlockSize - 1))
 			if c := text[i]; c < utf8.RuneSelf {
 				runes[j] = rune(c)
@@ -138,6 +149,17 @@ func (s *scratch) decodeRunes(text string) {
 	s.blockByte = append(s.blockByte, int32(n))
 	s.blockStarts = append(s.blockStarts, 1)
 	s.runes = runes[:j]
+}
+
+// highBits has the top bit of each byte of a word set: a word of eight
+// bytes is all ASCII when it has none of them.
+const highBits = 0x8080808080808080
+
+// load64 reads eight bytes of s from i, little-endian.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // invalidRune is what regexes see for an invalid UTF-8 byte: a

@@ -1052,6 +1052,20 @@ var digitClass = func() (t [256]uint8) {
 	return
 }()
 
+// mayHaveDigit reports whether one of the eight bytes of x is an ASCII
+// digit or has its top bit set (then the bytes are looked at one by one).
+func mayHaveDigit(x uint64) bool {
+	const ones = 0x0101010101010101
+	if x&highBits != 0 {
+		return true
+	}
+	// Bytes below 0x80: y has a zero byte where x has '0'..'9', after
+	// clearing the low nibble range: (b ^ '0') < 10 for digits.
+	y := x ^ (ones * '0')
+	// A byte of y below 10: y + (0x80-10) has no top bit, and y < 0x80.
+	return ^(y+ones*(0x80-10))&highBits != 0
+}
+
 // digitIn reports whether text[a:b] holds a decimal digit (\d: any
 // script). The digits of the text are listed once per call, when first
 // needed.
@@ -1069,6 +1083,14 @@ func (s *scratch) listDigits(text string) {
 	}
 	s.digits = s.digits[:0]
 	for i := 0; i < len(text); i++ {
+		// Skip eight bytes at a time that hold no ASCII digit and no
+		// byte of a character at U+0640 or above: most of any text.
+		for i+8 <= len(text) && !mayHaveDigit(load64(text, i)) {
+			i += 8
+		}
+		if i >= len(text) {
+			break
+		}
 		switch digitClass[text[i]] {
 		case 0:
 			continue
@@ -1330,7 +1352,10 @@ func prefixSeq(cs []*syntax.RegexNode) (literalSet, bool, bool) {
 		out = cross(p, rest)
 		if out == nil {
 			if !nonEmpty(p) {
-				return nil, false, false
+				// p consumes nothing (a \b before literals too long to
+				// join it to): matches start with rest, less its
+				// boundary condition.
+				return rest, false, rn
 			}
 			return p, false, false
 		}

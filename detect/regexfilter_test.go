@@ -204,6 +204,9 @@ func TestRegexPrefixes(t *testing.T) {
 		{`¿?\s*casualidad\?`, nil, "", false}, // "¿?" consumes: it is no assertion to skip
 		{`(?m)^\s*\d+ cosas`, nil, "", true},
 		{`\w+ing\b`, nil, "", false},
+		// A \b before literals too long to join it to: the literals,
+		// without the boundary.
+		{`\b(?:what else should be on this list|what did i miss)\s*\?`, literalSet{"what did i miss", "what else should be on this list"}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {
@@ -335,4 +338,35 @@ func FuzzRegexPrefilter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMayHaveDigit checks the eight-byte skip of the digit scan against a
+// byte-by-byte test, for every byte value at every position.
+func TestMayHaveDigit(t *testing.T) {
+	for pos := 0; pos < 8; pos++ {
+		for b := 0; b < 256; b++ {
+			w := []byte("abcdefgh")
+			w[pos] = byte(b)
+			want := false
+			for _, c := range w {
+				if ('0' <= c && c <= '9') || c >= utf8.RuneSelf {
+					want = true
+				}
+			}
+			require.Equal(t, want, mayHaveDigit(load64(string(w), 0)), "byte %#x at %d", b, pos)
+		}
+	}
+	s := newScratch(&Detector{}).(*scratch)
+	for _, tt := range []struct {
+		text string
+		want []int32
+	}{
+		{"no digits in this long line of text at all", nil},
+		{"page 12 of 345, año 2024", []int32{5, 6, 11, 12, 13, 21, 22, 23, 24}},
+		{"٣ and ७ count too: 9", []int32{0, 7, 22}},
+	} {
+		s.digitsDone = false
+		s.listDigits(tt.text)
+		assert.Equal(t, tt.want, []int32(s.digits), tt.text)
+	}
 }
