@@ -150,6 +150,11 @@ type Detector struct {
 	regexes    []regexRule
 	unfiltered []int32    // regexes that run on every text: no literal to look for
 	ac         *acMatcher // finds the required literals of all regexes
+	// prefAC finds the prefix literals of anchored regexes, inside the
+	// windows the required literals opened; prefixesOK is false when
+	// there are too many to build it.
+	prefAC     *acMatcher
+	prefixesOK bool
 	anySymbols bool       // some regex requires a \p{So} symbol
 	featRules  [numFeatures][]int32
 	pool       scratchPool
@@ -348,6 +353,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	d.exactPF.build()
 	lits := map[string][]acOut{}
+	plits := map[string][]acOut{}
 	for i := range d.regexes {
 		for _, l := range d.regexes[i].lits {
 			if l == emojiLiteral {
@@ -369,9 +375,10 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				d.anySymbols = true
 				continue
 			}
+			d.regexes[i].prefixLits = true
 			core, left, right := acLiteral(l)
 			key, verify := acKey(core)
-			lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right, verify: verify})
+			plits[key] = append(plits[key], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right, verify: verify})
 		}
 		for k, set := range d.regexes[i].also {
 			if isDigitSet(set) {
@@ -386,6 +393,11 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	if len(lits) > 0 {
 		d.ac = buildAC(lits)
+	}
+	d.prefixesOK = true
+	if len(plits) > 0 {
+		d.prefAC = buildAC(plits)
+		d.prefixesOK = d.prefAC != nil
 	}
 	for i := range d.regexes {
 		if d.regexes[i].lits == nil || d.ac == nil {

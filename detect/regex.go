@@ -39,6 +39,7 @@ type regexRule struct {
 	prefixSymbol bool            // a match may start with a \p{So} symbol
 	anchOnce     sync.Once
 	anchRe       *regexp2.Regexp // \G(?:src): tried at one position only
+	prefixLits   bool            // some prefix is a literal (found by Detector.prefAC)
 	windowed     bool            // may run on windows around its literals
 	symbols      bool            // one of its literals is "any \p{So} symbol"
 }
@@ -183,11 +184,15 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		s.alsoHits = make([][]int32, n*maxAlso)
 		s.prefHits = make([][]int32, n)
 		s.touchedMark = make([]bool, n)
+		s.needPrefix = make([]bool, n)
+		s.candWin = make([][]window, n)
 		s.touched = s.touched[:0]
 	}
 	s.regWin = s.regWin[:len(d.regexes)]
+	s.candWin = s.candWin[:len(d.regexes)]
 	for _, ri := range s.touched {
 		s.regWin[ri] = s.regWin[ri][:0]
+		s.candWin[ri] = s.candWin[ri][:0]
 		s.prefHits[ri] = s.prefHits[ri][:0]
 		for k := int(ri) * maxAlso; k < int(ri+1)*maxAlso; k++ {
 			s.alsoHits[k] = s.alsoHits[k][:0]
@@ -205,6 +210,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	for _, ri := range d.unfiltered {
 		touch(ri)
 		s.regWin[ri] = append(s.regWin[ri], window{0, len(text)})
+		s.candWin[ri] = append(s.candWin[ri], window{0, len(text)})
 	}
 	addHit := func(a, b int, ri int32, also int8) {
 		touch(ri)
@@ -222,8 +228,19 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		if !rr.windowed {
 			if len(ws) == 0 {
 				s.regWin[ri] = append(ws, window{0, len(text)})
+				s.candWin[ri] = append(s.candWin[ri], window{0, len(text)})
 			}
 			return
+		}
+		if rr.prefixLits {
+			// A match starts at most regexFilterReach bytes before its
+			// literal, and before the literal ends.
+			cw := window{max(0, a-regexFilterReach), b}
+			if c := s.candWin[ri]; len(c) > 0 && cw.start <= c[len(c)-1].end {
+				c[len(c)-1].end = max(c[len(c)-1].end, cw.end)
+			} else {
+				s.candWin[ri] = append(c, cw)
+			}
 		}
 		// A hit whose window the last window already covers changes
 		// nothing; skipping it keeps a long line with many hits linear
@@ -265,7 +282,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		}
 	}
 	if d.ac != nil {
-		d.ac.scan(text, addHit)
+		d.ac.scan(text, 0, len(text), addHit)
 	}
 	slices.Sort(s.touched) // rules run in their order, as compiled
 	any := false
@@ -281,6 +298,9 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	if !any {
 		return out, nil
 	}
+	if d.prefAC != nil {
+		d.findPrefixes(s, text)
+	}
 	s.decodeRunes(text)
 	var errs []error
 	for _, ri := range s.touched {
@@ -294,7 +314,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
 			continue
 		}
-		if are := rr.anchored(); are != nil && (d.ac != nil || rr.prefixes == nil) {
+		if are := rr.anchored(); are != nil && d.ac != nil && (rr.prefixes == nil || d.prefixesOK) {
 			s.regWin[i] = mergeWindows(s.regWin[i]) // sorted, disjoint: the order tries go in
 			starts := s.prefHits[i]
 			switch {
@@ -340,6 +360,35 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		}
 	}
 	return out, errs
+}
+
+// findPrefixes lists where the prefix literals of anchored regexes occur
+// where a match may start: up to regexFilterReach bytes before one of the
+// regex's required literals (candWin). The second automaton runs over
+// those stretches of all such regexes, merged, not over the whole text,
+// and a hit counts for a regex only if the regex kept windows.
+func (d *Detector) findPrefixes(s *scratch, text string) {
+	union := s.union[:0]
+	for _, ri := range s.touched {
+		if d.regexes[ri].prefixLits && len(s.regWin[ri]) > 0 {
+			s.needPrefix[ri] = true
+			union = append(union, s.candWin[ri]...)
+		}
+	}
+	union = mergeWindows(union)
+	hit := func(a, _ int, ri int32, _ int8) {
+		if s.needPrefix[ri] {
+			s.prefHits[ri] = append(s.prefHits[ri], int32(a))
+		}
+	}
+	for _, w := range union {
+		// A literal that starts inside the window may end past it.
+		d.prefAC.scan(text, w.start, min(len(text), w.end+acKeep), hit)
+	}
+	for _, ri := range s.touched {
+		s.needPrefix[ri] = false
+	}
+	s.union = union
 }
 
 // regexError rewrites an error of regexp2 for a report.

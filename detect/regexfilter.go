@@ -938,15 +938,16 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 // states themselves are numbered below it.
 const acHasOut = 1 << 15
 
-// scan calls hit for every occurrence of a literal, in order of their
-// ends: its byte span, the regex it belongs to and which of the regex's
-// literal sets it is from.
-func (ac *acMatcher) scan(text string, hit func(start, end int, regex int32, also int8)) {
+// scan calls hit for every occurrence of a literal in text[from:to], in
+// order of their ends: its byte span, the regex it belongs to and which of
+// the regex's literal sets it is from. Word boundaries are checked against
+// the whole text.
+func (ac *acMatcher) scan(text string, from, to int, hit func(start, end int, regex int32, also int8)) {
 	state := 0
 	nc := ac.nclass
 	// Locals, so that the loop does not reload them after each hit call.
 	delta, class, outs := ac.delta, &ac.class, ac.out
-	for i := 0; i < len(text); i++ {
+	for i := from; i < to; i++ {
 		next := delta[state*nc+int(class[text[i]])]
 		state = int(next &^ acHasOut)
 		if next&acHasOut != 0 {

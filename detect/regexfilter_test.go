@@ -124,6 +124,8 @@ func TestRegexPrefilterExact(t *testing.T) {
 			texts = append(texts, e.Examples.NoMatch...)
 		}
 	}
+	// Prefix literals far from and close to a required literal.
+	texts = append(texts, strings.Repeat("and she said it twice, ", 12)+"and he was not done. He was not done.\nBut she was not finished!")
 	texts = append(texts, "TODO gratis Gratis GRATIS todo ÉXITO éxito Éxito", "OFERTA XL, oferta xl, Oferta xL", "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
 	s := newScratch(d).(*scratch)
 	for ti, text := range texts {
