@@ -155,7 +155,7 @@ type Detector struct {
 	// there are too many to build it.
 	prefAC     *acMatcher
 	prefixesOK bool
-	anySymbols bool       // some regex requires a \p{So} symbol
+	anySymbols bool // some regex requires a \p{So} symbol
 	featRules  [numFeatures][]int32
 	pool       scratchPool
 }

@@ -36,7 +36,7 @@ const (
 	Hashtag                     // a #hashtag; its folded form starts with '#'
 	Homoglyph                   // Cyrillic or Greek look-alikes mixed into a Latin word, folded to Latin
 	Leet                        // letters mixed with digits or $ @ ("ch4nges", "fr$e")
-	Stretched                   // a letter repeated 3 or more times ("sooooo")
+	Stretched                   // the folded form has an ASCII letter 3 or more times in a row ("sooooo")
 	Digits                      // contains a digit
 	Spaced                      // joined from letters spaced out ("t a g"); set by the detector
 )
@@ -112,6 +112,13 @@ var asciiClass = func() (t [128]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = 3
 	}
+	return
+}()
+
+// byteClass is asciiClass for any byte: 0 for bytes of multi-byte
+// characters.
+var byteClass = func() (t [256]uint8) {
+	copy(t[:], asciiClass[:])
 	return
 }()
 
@@ -480,34 +487,29 @@ func (st *state) word(i int, flags Flags) int {
 	}
 	wordStart := i
 	var latin, other bool // scripts seen, for homoglyph folding
-	var last byte
-	run := 0
 	for i < len(text) {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
 			case 1, 2:
 				// A run of ASCII letters, the bulk of prose, in a tight
-				// loop of its own.
+				// loop of its own. A letter is stretched when the two
+				// folded bytes before it in this word are the same letter.
 				buf := t.Buf
+				fs := int(tk.FoldStart)
 				j, upper, stretched := i, 0, false
 				for j < len(text) {
 					c := text[j]
-					if c >= utf8.RuneSelf {
+					cl := byteClass[c]
+					if cl == 0 || cl > 2 {
 						break
 					}
-					if cl := asciiClass[c]; cl != 1 && cl != 2 {
-						break
-					}
-					if c <= 'Z' {
+					if cl == 2 {
 						upper++
 						c += 'a' - 'A'
 					}
-					if c == last {
-						run++
-						stretched = stretched || run >= 3
-					} else {
-						last, run = c, 1
+					if n := len(buf); n-2 >= fs && buf[n-1] == c && buf[n-2] == c {
+						stretched = true
 					}
 					buf = append(buf, c)
 					j++
@@ -524,7 +526,6 @@ func (st *state) word(i int, flags Flags) int {
 				continue
 			case 3:
 				tk.Flags |= Digits
-				last, run = 0, 0
 				t.Buf = append(t.Buf, c)
 				i++
 				continue
@@ -578,15 +579,10 @@ func (st *state) word(i int, flags Flags) int {
 		}
 		n := len(t.Buf)
 		t.Buf = AppendFold(t.Buf, r)
-		if len(t.Buf) == n+1 && t.Buf[n] == last {
-			run++
-			if run >= 3 {
+		if len(t.Buf) == n+1 && n-2 >= int(tk.FoldStart) {
+			if c := t.Buf[n]; 'a' <= c && c <= 'z' && t.Buf[n-1] == c && t.Buf[n-2] == c {
 				tk.Flags |= Stretched
 			}
-		} else if len(t.Buf) == n+1 {
-			last, run = t.Buf[n], 1
-		} else {
-			last, run = 0, 0
 		}
 		i += size
 	}
