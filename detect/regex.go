@@ -262,6 +262,10 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	}
 	if d.anySymbols {
 		for i := 0; i < len(text); {
+			if i+8 <= len(text) && load64(text, i)&highBits == 0 {
+				i += 8 // eight ASCII bytes: no symbol
+				continue
+			}
 			c := text[i]
 			if c < utf8.RuneSelf {
 				i++
