@@ -118,15 +118,16 @@ func (s *scratch) decodeRunes(text string) {
 		var starts uint64 // bit b: a rune starts at byte b of the block
 		for i < end {
 			// Eight ASCII bytes at a time: each is a rune.
-			if i+8 <= end && load64(text, i)&highBits == 0 {
-				src, dst := text[i:i+8], runes[j:j+8]
-				for k := range dst {
-					dst[k] = rune(src[k])
+			if i+8 <= end {
+				if x := load64(text, i); x&highBits == 0 {
+					dst := runes[j : j+8 : j+8]
+					dst[0], dst[1], dst[2], dst[3] = rune(byte(x)), rune(byte(x>>8)), rune(byte(x>>16)), rune(byte(x>>24))
+					dst[4], dst[5], dst[6], dst[7] = rune(byte(x>>32)), rune(byte(x>>40)), rune(byte(x>>48)), rune(byte(x>>56))
+					starts |= 0xFF << (i & (runeBlockSize - 1))
+					i += 8
+					j += 8
+					continue
 				}
-				starts |= 0xFF << (i & (runeBlockSize - 1))
-				i += 8
-				j += 8
-				continue
 			}
 			starts |= 1 << (i & (runeBlockSize - 1))
 			if c := text[i]; c < utf8.RuneSelf {
