@@ -150,12 +150,7 @@ type Detector struct {
 	regexes    []regexRule
 	unfiltered []int32    // regexes that run on every text: no literal to look for
 	ac         *acMatcher // finds the required literals of all regexes
-	// prefAC finds the prefix literals of anchored regexes, inside the
-	// windows the required literals opened; prefixesOK is false when
-	// there are too many to build it.
-	prefAC     *acMatcher
-	prefixesOK bool
-	anySymbols bool // some regex requires a \p{So} symbol
+	anySymbols bool       // some regex requires a \p{So} symbol
 	featRules  [numFeatures][]int32
 	pool       scratchPool
 }
@@ -353,8 +348,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	d.exactPF.build()
 	lits := map[string][]acOut{}
-	plits := map[string][]acOut{}
 	for i := range d.regexes {
+		plits := map[string][]acOut{}
 		for _, l := range d.regexes[i].lits {
 			if l == emojiLiteral {
 				d.regexes[i].symbols = true
@@ -375,10 +370,15 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				d.anySymbols = true
 				continue
 			}
-			d.regexes[i].prefixLits = true
 			core, left, right := acLiteral(l)
 			key, verify := acKey(core)
 			plits[key] = append(plits[key], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right, verify: verify})
+		}
+		if len(plits) > 0 {
+			// Each regex has its own small automaton for its prefixes: it
+			// runs only where that regex's matches may start.
+			d.regexes[i].prefAC = buildAC(plits)
+			d.regexes[i].prefixLits = true
 		}
 		for k, set := range d.regexes[i].also {
 			if isDigitSet(set) {
@@ -393,11 +393,6 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	if len(lits) > 0 {
 		d.ac = buildAC(lits)
-	}
-	d.prefixesOK = true
-	if len(plits) > 0 {
-		d.prefAC = buildAC(plits)
-		d.prefixesOK = d.prefAC != nil
 	}
 	for i := range d.regexes {
 		if d.regexes[i].lits == nil || d.ac == nil {

@@ -39,7 +39,8 @@ type regexRule struct {
 	prefixSymbol bool            // a match may start with a \p{So} symbol
 	anchOnce     sync.Once
 	anchRe       *regexp2.Regexp // \G(?:src): tried at one position only
-	prefixLits   bool            // some prefix is a literal (found by Detector.prefAC)
+	prefixLits   bool            // some prefix is a literal, found by prefAC
+	prefAC       *acMatcher      // finds the prefix literals; nil if too many
 	windowed     bool            // may run on windows around its literals
 	symbols      bool            // one of its literals is "any \p{So} symbol"
 }
@@ -185,7 +186,6 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		s.alsoHits = make([][]int32, n*maxAlso)
 		s.prefHits = make([][]int32, n)
 		s.touchedMark = make([]bool, n)
-		s.needPrefix = make([]bool, n)
 		s.candWin = make([][]window, n)
 		s.touched = s.touched[:0]
 	}
@@ -303,9 +303,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 	if !any {
 		return out, nil
 	}
-	if d.prefAC != nil {
-		d.findPrefixes(s, text)
-	}
+	d.findPrefixes(s, text)
 	s.decodeRunes(text)
 	var errs []error
 	for _, ri := range s.touched {
@@ -319,7 +317,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			errs = append(errs, &RuleError{Rule: d.rules[rr.rule].ID, Err: err})
 			continue
 		}
-		if are := rr.anchored(); are != nil && d.ac != nil && (rr.prefixes == nil || d.prefixesOK) {
+		if are := rr.anchored(); are != nil && d.ac != nil && (!rr.prefixLits || rr.prefAC != nil) {
 			s.regWin[i] = mergeWindows(s.regWin[i]) // sorted, disjoint: the order tries go in
 			starts := s.prefHits[i]
 			switch {
@@ -369,31 +367,23 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 
 // findPrefixes lists where the prefix literals of anchored regexes occur
 // where a match may start: up to regexFilterReach bytes before one of the
-// regex's required literals (candWin). The second automaton runs over
-// those stretches of all such regexes, merged, not over the whole text,
-// and a hit counts for a regex only if the regex kept windows.
+// regex's required literals (candWin). Each regex's own small automaton
+// runs over those stretches only, not over the whole text, and only for
+// regexes that kept windows.
 func (d *Detector) findPrefixes(s *scratch, text string) {
-	union := s.union[:0]
 	for _, ri := range s.touched {
-		if d.regexes[ri].prefixLits && len(s.regWin[ri]) > 0 {
-			s.needPrefix[ri] = true
-			union = append(union, s.candWin[ri]...)
+		rr := &d.regexes[ri]
+		if rr.prefAC == nil || len(s.regWin[ri]) == 0 {
+			continue
 		}
-	}
-	union = mergeWindows(union)
-	hit := func(a, _ int, ri int32, _ int8) {
-		if s.needPrefix[ri] {
-			s.prefHits[ri] = append(s.prefHits[ri], int32(a))
+		hits := s.prefHits[ri]
+		hit := func(a, _ int, _ int32, _ int8) { hits = append(hits, int32(a)) }
+		for _, w := range s.candWin[ri] {
+			// A literal that starts inside the stretch may end past it.
+			rr.prefAC.scan(text, w.start, min(len(text), w.end+acKeep), hit)
 		}
+		s.prefHits[ri] = hits
 	}
-	for _, w := range union {
-		// A literal that starts inside the window may end past it.
-		d.prefAC.scan(text, w.start, min(len(text), w.end+acKeep), hit)
-	}
-	for _, ri := range s.touched {
-		s.needPrefix[ri] = false
-	}
-	s.union = union
 }
 
 // regexError rewrites an error of regexp2 for a report.

@@ -145,9 +145,7 @@ type scratch struct {
 	regWin      [][]window
 	alsoHits    [][]int32  // per regex and further literal set: ends of its hits
 	prefHits    [][]int32  // per regex: starts of its prefix literals
-	needPrefix  []bool     // per regex: its prefix hits are wanted (findPrefixes)
 	candWin     [][]window // per regex: where its matches may start
-	union       []window   // the windows findPrefixes scans
 	touched     []int32    // regexes the current call has hits or windows for
 	touchedMark []bool     // per regex: in touched
 	digits      []int32    // offsets of the digits of the text, once digitsDone
