@@ -73,3 +73,22 @@ func ExampleParsePhrase() {
 	// exact "you"
 	// stem of "agree"
 }
+
+// AppendPhrase parses many phrases into one reused slice; a broken phrase
+// leaves the slice as it was.
+func ExampleAppendPhrase() {
+	var buf []lexicon.PhrasePart
+	for _, phrase := range []string{"game changer", "^ thoughts ? $", "* wildcard first"} {
+		parts, err := lexicon.AppendPhrase(buf[:0], phrase)
+		if err != nil {
+			fmt.Println("error:", err)
+			continue
+		}
+		buf = parts
+		fmt.Println(len(parts), "parts")
+	}
+	// Output:
+	// 2 parts
+	// 4 parts
+	// error: phrase "* wildcard first" starts with a wildcard or gap; start it with a word
+}
