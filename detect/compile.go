@@ -365,6 +365,10 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				d.regexes[i].prefixDigit = true // digits are listed per text
 				continue
 			}
+			if l == lineStartLiteral {
+				d.regexes[i].prefixLine = true // line starts are found per window
+				continue
+			}
 			if l == emojiLiteral {
 				d.regexes[i].prefixSymbol = true // found by the symbol scan
 				d.anySymbols = true

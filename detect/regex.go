@@ -36,6 +36,7 @@ type regexRule struct {
 	bol          bool            // every match starts at a line start
 	skip         *syntax.CharSet // a run of these may come before the prefix
 	prefixDigit  bool            // a match may start with a digit
+	prefixLine   bool            // a match may start at a line start
 	prefixSymbol bool            // a match may start with a \p{So} symbol
 	anchOnce     sync.Once
 	anchRe       *regexp2.Regexp // \G(?:src): tried at one position only
@@ -324,6 +325,9 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 			case rr.prefixes == nil:
 				starts = lineStarts(text, s.regWin[i], starts[:0])
 			default:
+				if rr.prefixLine {
+					starts = lineStarts(text, s.regWin[i], starts)
+				}
 				if rr.skip != nil {
 					starts = skipBack(text, rr.skip, starts)
 				}

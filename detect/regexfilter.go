@@ -354,6 +354,11 @@ const commonPunct = ".,:;'\"-()/‘’“”"
 // pictographs) in a literal set; the scanner finds those runes directly.
 const emojiLiteral = "\x00So"
 
+// lineStartLiteral stands for "a line start" in a prefix set: a branch
+// "^" of an alternation the regex starts with. Line starts inside the
+// regex's windows are candidates (for "\A", a superset).
+const lineStartLiteral = "\x00BOL"
+
 // digitLiteral stands for "any decimal digit" (\d) in a literal set. It is
 // never searched for on its own, only checked for inside a window.
 const digitLiteral = "\x00Nd"
@@ -1256,6 +1261,12 @@ func prefixSet(n *syntax.RegexNode) (p literalSet, complete, nullable bool) {
 		var out literalSet
 		complete = true
 		for _, c := range n.Children {
+			if (c.T == syntax.NtBol || c.T == syntax.NtBeginning) && c.Options&syntax.RightToLeft == 0 {
+				// "(?:^|[.!?]\s+)": a branch may start at a line start.
+				out = union(out, literalSet{lineStartLiteral})
+				complete = false
+				continue
+			}
 			cp, cc, cn := prefixSet(c)
 			if cp == nil || cn {
 				return nil, false, false
@@ -1322,14 +1333,20 @@ func zeroWidth(n *syntax.RegexNode) bool {
 // usablePrefixes reports whether a prefix set is worth trying anchored:
 // its literals are usable, and "any digit" or "any symbol" may be among
 // them (digits are listed, symbols found, once per text).
+//
+// Prefixes are only looked for where a regex's required literals opened
+// a window, so common ones (".", "a", "he") are fine; what a prefix set
+// must not hold is a literal that consumes nothing.
 func usablePrefixes(p literalSet) bool {
-	rest := make(literalSet, 0, len(p))
 	for _, l := range p {
-		if l != digitLiteral && l != emojiLiteral {
-			rest = append(rest, l)
+		if l == digitLiteral || l == emojiLiteral || l == lineStartLiteral {
+			continue
+		}
+		if core, _, _ := splitLiteral(l); core == "" {
+			return false
 		}
 	}
-	return len(rest) == 0 && len(p) > 0 || usable(rest)
+	return len(p) > 0
 }
 
 // prefixSeq is prefixSet of a concatenation.

@@ -97,7 +97,7 @@ func TestRegexPrefilterExact(t *testing.T) {
 	extra := &lexicon.Lexicon{Name: "extra", Entries: []lexicon.Entry{{
 		ID: "x.en.tricky", Category: "hype", Lang: "en", Weight: 1, Message: "m", Source: "s",
 		Regex: []string{`[!¡]{3,}`, `(?m)^\s*(?:thoughts|agree)\?\s*$`, `\b\d+ (?:things|reasons)\b`, `(?s)tag.{0,40}friend`,
-			`(?i)\bcampeón\b`, `¿{2}[a-z]`, `(?i)más allá`},
+			`(?i)\bcampeón\b`, `¿{2}[a-z]`, `(?i)más allá`, `(?m)(?:^|[.!?]\s+)(?:y |pero )?no paró`, `(?:\A|, )no paró`},
 	}, {
 		ID: "x.es.case", Category: "hype", Lang: "es", Weight: 1, Message: "m", Source: "s", MatchCase: true,
 		Regex: []string{`\b(?:TODO|Gratis|ÉXITO)\b`, `(?i:oferta) [Xx]L`},
@@ -126,7 +126,7 @@ func TestRegexPrefilterExact(t *testing.T) {
 	}
 	// Prefix literals far from and close to a required literal.
 	texts = append(texts, strings.Repeat("and she said it twice, ", 12)+"and he was not done. He was not done.\nBut she was not finished!")
-	texts = append(texts, "TODO gratis Gratis GRATIS todo ÉXITO éxito Éxito", "OFERTA XL, oferta xl, Oferta xL", "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
+	texts = append(texts, "No paró. Y no paró!\nPero no paró ahí. no paró", "TODO gratis Gratis GRATIS todo ÉXITO éxito Éxito", "OFERTA XL, oferta xl, Oferta xL", "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
 	s := newScratch(d).(*scratch)
 	for ti, text := range texts {
 		if raceOn && ti%10 != 0 {
@@ -205,6 +205,10 @@ func TestRegexPrefixes(t *testing.T) {
 		{`(?m)(?:^|(?<=[.!?]))\s*two\s+more\s+weeks`, literalSet{"two\x01"}, `[\s]`, false},
 		{`¿?\s*casualidad\?`, nil, "", false}, // "¿?" consumes: it is no assertion to skip
 		{`(?m)^\s*\d+ cosas`, nil, "", true},
+		// A sentence start: a line start, or a mark and spaces; marks as
+		// common as "." are fine, since prefixes are only looked for near
+		// the regex's required literals.
+		{`(?m)(?:^|[.!?]\s+)(?:y |pero )?no paró`, literalSet{lineStartLiteral, "!\x01", ".\x01", "?\x01"}, "", false},
 		{`\w+ing\b`, nil, "", false},
 		// A \b before literals too long to join it to: the literals,
 		// without the boundary.
