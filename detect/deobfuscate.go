@@ -52,7 +52,7 @@ func (d *Detector) joinSpaced(s *scratch, text string) {
 			continue
 		}
 		j := i
-		var gaps []int
+		gaps := s.gaps[:0] // reused: runs of one-letter words are common in Spanish ("y a")
 		for j+1 < len(toks) && single(j+1) {
 			g, ok := sep(j)
 			if !ok {
@@ -61,6 +61,7 @@ func (d *Detector) joinSpaced(s *scratch, text string) {
 			gaps = append(gaps, g)
 			j++
 		}
+		s.gaps = gaps
 		if j-i+1 < minSpacedRun {
 			if changed {
 				out = append(out, toks[i:j+1]...)

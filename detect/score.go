@@ -146,6 +146,7 @@ type scratch struct {
 	alsoHits    [][]int32  // per regex and further literal set: ends of its hits
 	prefHits    [][]int32  // per regex: starts of its prefix literals
 	candWin     [][]window // per regex: where its matches may start
+	gaps        []int      // joinSpaced's separators of one run
 	touched     []int32    // regexes the current call has hits or windows for
 	touchedMark []bool     // per regex: in touched
 	digits      []int32    // offsets of the digits of the text, once digitsDone
