@@ -77,19 +77,27 @@ type scratchPool struct {
 }
 
 // smallTokens is the token capacity up to which a pooled scratch is
-// small; maxPooledTokens bounds what even the one big scratch may keep.
+// small; maxPooledTokens bounds what even the one big scratch may keep
+// (about 4 M tokens: 20 MB of prose, some 300 MB of buffers).
 const (
 	smallTokens     = 1 << 14
-	maxPooledTokens = 1 << 20
+	maxPooledTokens = 1 << 22
 )
 
-func (p *scratchPool) get() *scratch {
+// get returns a scratch for a text of n bytes. The one big scratch is
+// kept only while texts of its size keep coming: a call for a much
+// smaller text lets it go, so that a bot that scored one long document
+// does not hold that document's memory while it scores short messages.
+func (p *scratchPool) get(n int) *scratch {
 	p.mu.Lock()
 	if p.big != nil {
 		s := p.big
 		p.big = nil
-		p.mu.Unlock()
-		return s
+		if 16*n >= cap(s.tok.Buf) {
+			p.mu.Unlock()
+			return s
+		}
+		// Dropped: the collector reclaims its buffers.
 	}
 	if n := len(p.free); n > 0 {
 		s := p.free[n-1]
@@ -421,7 +429,7 @@ func (d *Detector) ScoreTo(r *Report, text string) error {
 		d.finalize(r, 0, &ranker{})
 		return &InputError{Size: len(text)}
 	}
-	s := d.pool.get()
+	s := d.pool.get(len(text))
 	defer d.pool.put(s)
 	words, errs := d.analyze(s, text, &r.Matches)
 	s.text = "" // do not keep the caller's text alive in the pool

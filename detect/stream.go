@@ -33,7 +33,7 @@ const (
 // (`$` without (?m), `\z`) sees the end of each chunk as an end.
 func (d *Detector) ScoreReader(rd io.Reader) (Report, error) {
 	var r Report
-	s := d.pool.get()
+	s := d.pool.get(StreamChunk)
 	defer d.pool.put(s)
 	buf := make([]byte, 0, StreamOverlap+2*StreamChunk)
 	var (
