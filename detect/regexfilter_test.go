@@ -36,9 +36,9 @@ func TestRegexLiterals(t *testing.T) {
 		{`x[ÚU]`, literalSet{"xu", "xÚ", "xú"}, true, false},
 		{`x?y?`, nil, true, false},
 		// Case-sensitive letters keep their case; hits are checked for it.
-		{`\b(?:TODO|GRATIS)\b`, literalSet{"\x01GRATIS\x01", "\x01TODO\x01"}, true, true},
+		{`\b(?:ENORME|GRATIS)\b`, literalSet{"\x01ENORME\x01", "\x01GRATIS\x01"}, true, true},
 		{`(?-i)Según [Ll]os`, literalSet{"Según los"}, true, false},
-		{`(?i)todo`, literalSet{"todo"}, true, true},
+		{`(?i)gratis`, literalSet{"gratis"}, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.re, func(t *testing.T) {
@@ -100,7 +100,7 @@ func TestRegexPrefilterExact(t *testing.T) {
 			`(?i)\bcampeón\b`, `¿{2}[a-z]`, `(?i)más allá`, `(?m)(?:^|[.!?]\s+)(?:y |pero )?no paró`, `(?:\A|, )no paró`},
 	}, {
 		ID: "x.es.case", Category: "hype", Lang: "es", Weight: 1, Message: "m", Source: "s", MatchCase: true,
-		Regex: []string{`\b(?:TODO|Gratis|ÉXITO)\b`, `(?i:oferta) [Xx]L`},
+		Regex: []string{`\b(?:ENORME|Gratis|ÉXITO)\b`, `(?i:oferta) [Xx]L`},
 	}}}
 	// A generous timeout: this test checks results, not speed, and may run
 	// on a loaded machine.
@@ -126,7 +126,7 @@ func TestRegexPrefilterExact(t *testing.T) {
 	}
 	// Prefix literals far from and close to a required literal.
 	texts = append(texts, strings.Repeat("and she said it twice, ", 12)+"and he was not done. He was not done.\nBut she was not finished!")
-	texts = append(texts, "No paró. Y no paró!\nPero no paró ahí. no paró", "TODO gratis Gratis GRATIS todo ÉXITO éxito Éxito", "OFERTA XL, oferta xl, Oferta xL", "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
+	texts = append(texts, "No paró. Y no paró!\nPero no paró ahí. no paró", "ENORME gratis Gratis GRATIS enorme ÉXITO éxito Éxito", "OFERTA XL, oferta xl, Oferta xL", "Él es el CAMPEÓN ¿¿de verdad?? MÁS ALLÁ", "campeón, Campeón; más allá", "Tag\nyour\nfriend", "10 things\n\n!!!\n¡¡¡", strings.Repeat("x ", 2000)+"AGREE?")
 	s := newScratch(d).(*scratch)
 	for ti, text := range texts {
 		if raceOn && ti%10 != 0 {
@@ -160,16 +160,16 @@ func TestLiteralVerify(t *testing.T) {
 		{"ÁS", "ás", true, false}, // literal sets list Á separately
 		{"á", "¿", true, false},   // two bytes of another character
 		{"He", "he", false, true},
-		{"todo", "TODO", true, false}, // a case-sensitive literal
-		{"TODO", "TODO", true, true},
-		{"ToDo", "TODO", true, false},
-		{"TODO", "todo", false, true}, // a case-insensitive one
+		{"gratis", "GRATIS", true, false}, // a case-sensitive literal
+		{"GRATIS", "GRATIS", true, true},
+		{"GraTis", "GRATIS", true, false},
+		{"GRATIS", "gratis", false, true}, // a case-insensitive one
 		{"\xff\xfe\xfd", "\ufffd", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.span+"/"+tt.lit, func(t *testing.T) {
 			assert.Equal(t, tt.verify, needsVerify(tt.lit))
-			if tt.verify || len(tt.span) == len(tt.lit) && tt.lit != "\ufffd" && tt.lit != "todo" {
+			if tt.verify || len(tt.span) == len(tt.lit) && tt.lit != "\ufffd" && tt.lit != "gratis" {
 				assert.Equal(t, tt.want, literalAt(tt.span, tt.lit))
 			}
 		})
