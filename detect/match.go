@@ -1,8 +1,8 @@
 package detect
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"sync"
 
 	"github.com/redflag-go/redflag/detect/internal/token"
@@ -37,8 +37,15 @@ type matcher struct {
 	// (the root has over a thousand): from<<32 | key -> child.
 	wide  map[uint64]int32
 	nodes []node
-	cross map[int32]bool // rules whose phrases may cross a sentence end
-	pf    *prefilter
+	// While compiling: the linked build lists of edges, gap edges and
+	// accepted rules (see node). finish lays them out in edges, gaps and
+	// accepts.
+	edgeList, gapList, acceptList []listItem
+	edges                         []edge
+	gaps                          []gapEdge
+	accepts                       []int32
+	cross                         map[int32]bool // rules whose phrases may cross a sentence end
+	pf                            *prefilter
 	// hasStart is set when some phrase starts with "^".
 	hasStart bool
 	// ruleCat maps a rule index to its category index (shared, read-only).
@@ -58,20 +65,32 @@ type gapEdge struct {
 	child int32
 }
 
+// node is one trie state. It holds no pointers: its edges, gap edges and
+// accepted rules are spans of the matcher's flat arrays (edges, gaps,
+// accepts), so a trie of tens of thousands of nodes is a handful of
+// allocations the garbage collector never scans. While compiling, each
+// span's start is instead the head of a linked list in the matcher's
+// build lists, and its length counts the list.
 type node struct {
-	next    edges
-	any     int32 // child reached by "*", or -1
-	gaps    []gapEdge
-	accepts []int32 // rule indices whose phrase ends here
-	cross   bool    // some phrase through this node may cross a sentence end
-	// endChild is the child by the "$" anchor, or -1 (set by finish).
-	endChild int32
+	e0, en   int32 // edges: edges[e0 : e0+en]
+	g0, gn   int32 // gap edges: gaps[g0 : g0+gn]
+	a0, an   int32 // rule indices whose phrase ends here: accepts[a0 : a0+an]
+	any      int32 // child reached by "*", or -1
+	endChild int32 // child by the "$" anchor, or -1 (set by finish)
+	cross    bool  // some phrase through this node may cross a sentence end
 }
 
 // edge is one trie transition; a node's edges are few (usually one or
-// two), so a small slice scanned linearly beats a map in time and space.
+// two), so a small span scanned linearly beats a map in time and space.
 type edge struct {
 	key, child int32
+}
+
+// listItem is one entry of a build list: an edge (a, b = key, child), a
+// gap edge (max, child) or an accepted rule (a = rule); next is the
+// index of the item added before it to the same node, or -1.
+type listItem struct {
+	a, b, next int32
 }
 
 type edges []edge
@@ -109,8 +128,13 @@ type keySpan struct{ start, n int32 }
 func newMatcher(lang string, stem func(string) string, memo map[string]string) *matcher {
 	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, memo: memo, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang)),
 		wordKeys: map[string]keySpan{}, exactKeys: map[string]keySpan{}}
-	m.nodes = append(m.nodes, node{any: -1})
+	m.nodes = append(m.nodes, newNode())
 	return m
+}
+
+// newNode returns a node with no edges, gaps, accepts or children.
+func newNode() node {
+	return node{e0: -1, g0: -1, a0: -1, any: -1, endChild: -1}
 }
 
 // stemOf returns the stem of a folded word in this group's language.
@@ -152,7 +176,8 @@ func (m *matcher) intern(s string) int32 {
 	return id
 }
 
-// finish builds the lookup tables used at scoring time.
+// finish lays out the build lists and builds the lookup tables used at
+// scoring time.
 func (m *matcher) finish() {
 	m.memo, m.wide = nil, nil // compile-time only
 	m.wordKeys, m.exactKeys, m.keyArena, m.partBuf = nil, nil, nil, nil
@@ -160,18 +185,29 @@ func (m *matcher) finish() {
 		m.nodes = slices.Clone(m.nodes) // drop the room reserved while compiling
 	}
 	m.pf.build()
+	m.edges = make([]edge, len(m.edgeList))
+	m.gaps = make([]gapEdge, len(m.gapList))
+	m.accepts = make([]int32, len(m.acceptList))
+	var ne, ng, na int32
 	for i := range m.nodes {
 		nd := &m.nodes[i]
-		if es := nd.next; len(es) > 8 {
-			sort.Slice(es, func(a, b int) bool { return es[a].key < es[b].key })
+		// Each list runs from the newest item to the oldest: filled from
+		// the back, a span keeps the order the items were added in.
+		nd.e0, ne = layOut(m.edgeList, nd.e0, nd.en, ne, func(k int32, it listItem) { m.edges[k] = edge{it.a, it.b} })
+		nd.g0, ng = layOut(m.gapList, nd.g0, nd.gn, ng, func(k int32, it listItem) { m.gaps[k] = gapEdge{max: it.a, child: it.b} })
+		nd.a0, na = layOut(m.acceptList, nd.a0, nd.an, na, func(k int32, it listItem) { m.accepts[k] = it.a })
+		if es := m.edgesOf(nd); len(es) > 8 {
+			slices.SortFunc(es, func(a, b edge) int { return cmp.Compare(a.key, b.key) })
 		}
 		nd.endChild = -1
-		if c, ok := nd.next.get(anchorEnd); ok {
+		if c, ok := m.edgesOf(nd).get(anchorEnd); ok {
 			nd.endChild = c
 		}
 	}
+	m.edgeList, m.gapList, m.acceptList = nil, nil, nil
+	root := &m.nodes[0]
 	m.startChild = -1
-	if c, ok := m.nodes[0].next.get(anchorStart); ok {
+	if c, ok := m.edgesOf(root).get(anchorStart); ok {
 		m.startChild = c
 	}
 	m.rootStem = make([]int32, len(m.stems))
@@ -179,7 +215,7 @@ func (m *matcher) finish() {
 		m.rootStem[i] = -1
 	}
 	maxExact := int32(-1)
-	for _, e := range m.nodes[0].next {
+	for _, e := range m.edgesOf(root) {
 		if e.key >= 0 && e.key&exactBit == 0 {
 			m.rootStem[e.key] = e.child
 		}
@@ -191,12 +227,30 @@ func (m *matcher) finish() {
 	for i := range m.rootExact {
 		m.rootExact[i] = -1
 	}
-	for _, e := range m.nodes[0].next {
+	for _, e := range m.edgesOf(root) {
 		if e.key >= 0 && e.key&exactBit != 0 {
 			m.rootExact[e.key&^exactBit] = e.child
 		}
 	}
 }
+
+// layOut copies the n items of the build list that starts at head to
+// positions [at, at+n) through put, oldest first, and returns the span's
+// start and its end (where the next span goes).
+func layOut(list []listItem, head, n, at int32, put func(int32, listItem)) (int32, int32) {
+	k := at + n - 1
+	for i := head; i >= 0; i = list[i].next {
+		put(k, list[i])
+		k--
+	}
+	return at, at + n
+}
+
+// edgesOf returns a node's edges (once finished).
+func (m *matcher) edgesOf(nd *node) edges { return m.edges[nd.e0 : nd.e0+nd.en] }
+
+// acceptsOf returns the rules a node accepts (once finished).
+func (m *matcher) acceptsOf(nd *node) []int32 { return m.accepts[nd.a0 : nd.a0+nd.an] }
 
 // rootExactChild returns the root's child for exact-form symbol e, or -1.
 func (m *matcher) rootExactChild(e int32) int32 {
@@ -206,35 +260,45 @@ func (m *matcher) rootExactChild(e int32) int32 {
 	return m.rootExact[e]
 }
 
+// newChild appends a fresh node and returns its index.
+func (m *matcher) newChild() int32 {
+	m.nodes = append(m.nodes, newNode())
+	return int32(len(m.nodes) - 1)
+}
+
+// child returns the child of node from by key, adding it if needed
+// (while compiling).
 func (m *matcher) child(from int32, key int32) int32 {
 	n := &m.nodes[from]
-	// While compiling, edges are not sorted yet: scan a few, index many.
+	// Scan a few edges, index many.
 	wk := uint64(from)<<32 | uint64(uint32(key))
-	if len(n.next) > wideEdges {
+	if n.en > wideEdges {
 		if c, ok := m.wide[wk]; ok {
 			return c
 		}
 	} else {
-		for _, e := range n.next {
-			if e.key == key {
-				return e.child
+		for i := n.e0; i >= 0; i = m.edgeList[i].next {
+			if m.edgeList[i].a == key {
+				return m.edgeList[i].b
 			}
 		}
 	}
-	c := int32(len(m.nodes))
-	n.next = append(n.next, edge{key, c})
+	c := m.newChild()
+	n = &m.nodes[from]
+	m.edgeList = append(m.edgeList, listItem{a: key, b: c, next: n.e0})
+	n.e0 = int32(len(m.edgeList) - 1)
+	n.en++
 	switch {
-	case len(n.next) == wideEdges+1:
+	case n.en == wideEdges+1:
 		if m.wide == nil {
 			m.wide = map[uint64]int32{}
 		}
-		for _, e := range n.next {
-			m.wide[uint64(from)<<32|uint64(uint32(e.key))] = e.child
+		for i := n.e0; i >= 0; i = m.edgeList[i].next {
+			m.wide[uint64(from)<<32|uint64(uint32(m.edgeList[i].a))] = m.edgeList[i].b
 		}
-	case len(n.next) > wideEdges+1:
+	case n.en > wideEdges+1:
 		m.wide[wk] = c
 	}
-	m.nodes = append(m.nodes, node{any: -1})
 	return c
 }
 
@@ -264,25 +328,25 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[
 		case p.SentenceEnd:
 			cur = m.child(cur, anchorEnd)
 		case p.Any:
-			n := &m.nodes[cur]
-			if n.any < 0 {
-				c := int32(len(m.nodes))
-				m.nodes = append(m.nodes, node{any: -1})
+			if m.nodes[cur].any < 0 {
+				c := m.newChild()
 				m.nodes[cur].any = c
 			}
 			cur = m.nodes[cur].any
 			words++
 		case p.Gap > 0:
 			var found int32 = -1
-			for _, g := range m.nodes[cur].gaps {
-				if g.max == int32(p.Gap) {
-					found = g.child
+			for i := m.nodes[cur].g0; i >= 0; i = m.gapList[i].next {
+				if m.gapList[i].a == int32(p.Gap) {
+					found = m.gapList[i].b
 				}
 			}
 			if found < 0 {
-				found = int32(len(m.nodes))
-				m.nodes = append(m.nodes, node{any: -1})
-				m.nodes[cur].gaps = append(m.nodes[cur].gaps, gapEdge{max: int32(p.Gap), child: found})
+				found = m.newChild()
+				n := &m.nodes[cur]
+				m.gapList = append(m.gapList, listItem{a: int32(p.Gap), b: found, next: n.g0})
+				n.g0 = int32(len(m.gapList) - 1)
+				n.gn++
 			}
 			cur = found
 		default:
@@ -299,12 +363,15 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[
 	if words > lexicon.MaxPhraseWords {
 		return errTooLong(phrase, words)
 	}
-	for _, a := range m.nodes[cur].accepts {
-		if a == r {
+	n := &m.nodes[cur]
+	for i := n.a0; i >= 0; i = m.acceptList[i].next {
+		if m.acceptList[i].a == r {
 			return nil
 		}
 	}
-	m.nodes[cur].accepts = append(m.nodes[cur].accepts, r)
+	m.acceptList = append(m.acceptList, listItem{a: r, next: n.a0})
+	n.a0 = int32(len(m.acceptList) - 1)
+	n.an++
 	return nil
 }
 
@@ -397,7 +464,7 @@ func (m *matcher) scan(buf *walker, toks []token.Token, syms, exactSyms []int32,
 		// never hides a phrase of another.
 		w.best = w.best[:0]
 		for _, ev := range w.evs {
-			for _, r := range m.nodes[ev.node].accepts {
+			for _, r := range m.acceptsOf(&m.nodes[ev.node]) {
 				if ev.crossed && !m.cross[r] {
 					continue
 				}
@@ -406,7 +473,7 @@ func (m *matcher) scan(buf *walker, toks []token.Token, syms, exactSyms []int32,
 		}
 		first := len(out)
 		for _, ev := range w.evs {
-			for _, r := range m.nodes[ev.node].accepts {
+			for _, r := range m.acceptsOf(&m.nodes[ev.node]) {
 				if (ev.crossed && !m.cross[r]) || w.bestFor(m.ruleCat[r]) != ev.end {
 					continue
 				}
@@ -470,9 +537,10 @@ func (w *walker) bestFor(cat int32) int32 {
 // accepting end. crossed records whether the path stepped over a
 // sentence end, which only rules with cross_sentences may do.
 func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
-	nd := &w.m.nodes[n]
-	if len(nd.accepts) > 0 && depth > 0 {
-		if !crossed || w.anyCross(nd.accepts) {
+	m := w.m
+	nd := &m.nodes[n]
+	if nd.an > 0 && depth > 0 {
+		if !crossed || w.anyCross(m.acceptsOf(nd)) {
 			w.evs = append(w.evs, acceptEvent{n, j, crossed})
 		}
 	}
@@ -492,14 +560,15 @@ func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 		}
 		next = true
 	}
-	if nd.next != nil {
+	if nd.en > 0 {
+		es := m.edgesOf(nd)
 		if s := w.syms[j]; s >= 0 {
-			if c, ok := nd.next.get(s); ok {
+			if c, ok := es.get(s); ok {
 				w.walk(c, j+1, next, depth+1)
 			}
 		}
 		if e := w.exact[j]; e >= 0 {
-			if c, ok := nd.next.get(e | exactBit); ok {
+			if c, ok := es.get(e | exactBit); ok {
 				w.walk(c, j+1, next, depth+1)
 			}
 		}
@@ -507,7 +576,10 @@ func (w *walker) walk(n int32, j int32, crossed bool, depth int) {
 	if nd.any >= 0 {
 		w.walk(nd.any, j+1, next, depth+1)
 	}
-	for _, g := range nd.gaps {
+	if nd.gn == 0 {
+		return
+	}
+	for _, g := range m.gaps[nd.g0 : nd.g0+nd.gn] {
 		gc := next
 		for k := int32(0); k <= g.max; k++ {
 			jj := j + k
