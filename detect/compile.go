@@ -204,18 +204,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		catIndex[c] = len(d.categories)
 		d.categories = append(d.categories, c)
 	}
+	d.rules = make([]rule, 0, total)
 	groups := map[string]*matcher{}
-	// Stems of lexicon words, per language, shared by the language's
-	// group and its entries' exception tries while compiling.
-	memos := map[string]map[string]string{}
-	memoFor := func(lang string) map[string]string {
-		m, ok := memos[lang]
-		if !ok {
-			m = map[string]string{}
-			memos[lang] = m
-		}
-		return m
-	}
 	group := func(lang string) *matcher {
 		key := lang
 		st := stemmerFor(lang)
@@ -225,7 +215,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		if m, ok := groups[key]; ok {
 			return m
 		}
-		m := newMatcher(key, st, memoFor(key))
+		m := newMatcher(key, st)
 		// Room for every node the group's phrases can add (a word, or an
 		// anchor, per node): the trie then grows without copies.
 		est := 1
@@ -242,6 +232,11 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			}
 		}
 		m.nodes = slices.Grow(m.nodes, est)
+		m.edgeList = make([]listItem, 0, est)
+		// The built-in lexicons have about one distinct word per five
+		// nodes and one stem per six: sized so, the maps rarely grow.
+		m.wordKeys = make(map[string]keySpan, est/5)
+		m.stems = make(map[string]int32, est/6)
 		groups[key] = m
 		return m
 	}
@@ -266,6 +261,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			r := rule{entry: e, cat: catIndex[e.Category]}
 			r.Rule = Rule{ID: e.ID, Category: e.Category, Lang: e.Lang, Weight: e.Weight,
 				Message: e.Message, Source: e.Source, Negatable: e.Negatable, File: e.Pos.File, Line: e.Pos.Line}
+			r.Patterns = make([]string, 0, len(e.Phrases)+len(e.Regex)+1)
 			var kinds []string
 			bad := false
 			if len(e.Phrases) > 0 {
@@ -306,7 +302,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				r.Patterns = append(r.Patterns, "feature:"+e.Feature)
 			}
 			if len(e.Unless) > 0 {
-				um := newMatcher(e.Lang, stemmerFor(e.Lang), memoFor(e.Lang))
+				um := newMatcher(e.Lang, stemmerFor(e.Lang))
 				for i, p := range e.Unless {
 					if err := um.add(p, 0, d.exact, nil); err != nil {
 						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unless[%d]: %v", i, err)})
@@ -469,7 +465,7 @@ func splitWord(w string) ([]token.Piece, error) {
 }
 
 // pieceCache remembers how lexicon words split into folded pieces, across
-// Compile calls in one process, like stemCache: lexicons repeat their
+// Compile calls in one process, like lexWords: lexicons repeat their
 // words, and the split is a pure function of the word. The slices are
 // never modified.
 var pieceCache sync.Map

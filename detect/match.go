@@ -26,7 +26,7 @@ type matcher struct {
 	lang  string              // language code; "" for the unstemmed group
 	stem  func(string) string // nil: words are matched as folded
 	stems map[string]int32    // stem -> symbol id
-	memo  map[string]string   // folded word -> stem, while compiling (shared per language)
+	words *sync.Map           // how lexicon words split and stem (see lexWords)
 	// While compiling: the trie keys of each phrase word met so far, as
 	// written (plain and =exact words apart), as spans of keyArena; and
 	// a buffer for parsed phrases.
@@ -123,10 +123,9 @@ func (es edges) get(key int32) (int32, bool) {
 // keySpan is where a phrase word's trie keys are in keyArena.
 type keySpan struct{ start, n int32 }
 
-// newMatcher returns an empty trie for a language. memo caches stems
-// while compiling; matchers of one language in one Compile may share it.
-func newMatcher(lang string, stem func(string) string, memo map[string]string) *matcher {
-	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, memo: memo, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang)),
+// newMatcher returns an empty trie for a language.
+func newMatcher(lang string, stem func(string) string) *matcher {
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang)),
 		wordKeys: map[string]keySpan{}, exactKeys: map[string]keySpan{}}
 	m.nodes = append(m.nodes, newNode())
 	return m
@@ -137,34 +136,53 @@ func newNode() node {
 	return node{e0: -1, g0: -1, a0: -1, any: -1, endChild: -1}
 }
 
+// lexWord is how one phrase word compiles in one stemmer group: the
+// folded pieces the tokenizer splits it into, and their stems.
+type lexWord struct {
+	pieces []token.Piece
+	stems  []string // stems[i] is the stem of pieces[i] (its text if unstemmed)
+}
+
+// lexWords remembers, per stemmer group, how lexicon words split and
+// stem (group key -> *sync.Map of word -> *lexWord), across Compile
+// calls in one process. Splitting and stemming are pure functions, so
+// sharing them is safe; it makes compiling the same or similar lexicons
+// again (per-tenant options, tests) cheap. It holds lexicon words only,
+// never scored text.
+var lexWords sync.Map
+
+// lexWordOf returns how a phrase word splits and stems in this group.
+func (m *matcher) lexWordOf(w string) (*lexWord, error) {
+	if m.words == nil {
+		key := m.lang
+		if m.stem == nil {
+			key = ""
+		}
+		c, _ := lexWords.LoadOrStore(key, new(sync.Map))
+		m.words = c.(*sync.Map)
+	}
+	if v, ok := m.words.Load(w); ok {
+		return v.(*lexWord), nil
+	}
+	pieces, err := splitWord(w)
+	if err != nil {
+		return nil, err
+	}
+	lw := &lexWord{pieces: pieces, stems: make([]string, len(pieces))}
+	for i, pc := range pieces {
+		lw.stems[i] = m.stemOf(pc)
+	}
+	m.words.Store(w, lw)
+	return lw, nil
+}
+
 // stemOf returns the stem of a folded word in this group's language.
 func (m *matcher) stemOf(p token.Piece) string {
 	if m.stem == nil || p.Kind == token.Emoji {
 		return p.Text
 	}
-	if st, ok := m.memo[p.Text]; ok {
-		return st
-	}
-	key := m.lang + "\x00" + p.Text
-	var st string
-	if v, ok := stemCache.Load(key); ok {
-		st = v.(string)
-	} else {
-		st = m.stem(p.Text)
-		stemCache.Store(key, st)
-	}
-	if m.memo != nil {
-		m.memo[p.Text] = st
-	}
-	return st
+	return m.stem(p.Text)
 }
-
-// stemCache remembers the stems of lexicon words across Compile calls in
-// one process ("lang\x00word" -> stem). Stemming is a pure function, so
-// sharing it is safe; it makes compiling variants of the same lexicons
-// (per-tenant options, tests) cheap. It holds lexicon words only, never
-// scored text.
-var stemCache sync.Map
 
 func (m *matcher) intern(s string) int32 {
 	if id, ok := m.stems[s]; ok {
@@ -179,7 +197,7 @@ func (m *matcher) intern(s string) int32 {
 // finish lays out the build lists and builds the lookup tables used at
 // scoring time.
 func (m *matcher) finish() {
-	m.memo, m.wide = nil, nil // compile-time only
+	m.words, m.wide = nil, nil // compile-time only
 	m.wordKeys, m.exactKeys, m.keyArena, m.partBuf = nil, nil, nil, nil
 	if cap(m.nodes) > len(m.nodes)+len(m.nodes)/8 {
 		m.nodes = slices.Clone(m.nodes) // drop the room reserved while compiling
@@ -291,7 +309,7 @@ func (m *matcher) child(from int32, key int32) int32 {
 	switch {
 	case n.en == wideEdges+1:
 		if m.wide == nil {
-			m.wide = map[uint64]int32{}
+			m.wide = make(map[uint64]int32, 1024)
 		}
 		for i := n.e0; i >= 0; i = m.edgeList[i].next {
 			m.wide[uint64(from)<<32|uint64(uint32(m.edgeList[i].a))] = m.edgeList[i].b
@@ -387,12 +405,12 @@ func (m *matcher) wordKeysOf(p lexicon.PhrasePart, exact map[string]int32, vocab
 	if ks, ok := memo[p.Word]; ok {
 		return ks, nil
 	}
-	pieces, err := splitWord(p.Word)
+	lw, err := m.lexWordOf(p.Word)
 	if err != nil {
 		return keySpan{}, err
 	}
-	ks := keySpan{start: int32(len(m.keyArena)), n: int32(len(pieces))}
-	for _, pc := range pieces {
+	ks := keySpan{start: int32(len(m.keyArena)), n: int32(len(lw.pieces))}
+	for i, pc := range lw.pieces {
 		if vocab != nil && pc.Kind == token.Word {
 			vocab[pc.Text] = true
 		}
@@ -405,7 +423,7 @@ func (m *matcher) wordKeysOf(p lexicon.PhrasePart, exact map[string]int32, vocab
 			}
 			key = id | exactBit
 		} else {
-			key = m.intern(m.stemOf(pc))
+			key = m.intern(lw.stems[i])
 		}
 		m.keyArena = append(m.keyArena, key)
 	}

@@ -861,7 +861,7 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		bound += len(l) - lcp
 	}
 	ac.delta = make([]uint16, nc, min(bound, acHasOut)*nc)
-	outs := [][]acOut{nil}
+	outs := make([][]acOut, 1, min(bound, acHasOut))
 	for _, l := range keys {
 		cur := int32(0)
 		for i := 0; i < len(l); i++ {
@@ -922,17 +922,40 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	for i, st := range order {
 		perm[st] = uint16(i)
 	}
-	delta := make([]uint16, len(ac.delta))
-	out := make([][]acOut, n)
+	hasOut := make([]bool, n)
+	for st := range hasOut {
+		hasOut[st] = len(ac.out[st]) > 0
+	}
+	// Renumber the targets, then move each row to its new place, in
+	// place: one cycle of the permutation at a time.
+	delta := ac.delta
+	for i, nx := range delta {
+		delta[i] = perm[nx]
+		if hasOut[nx] {
+			delta[i] |= acHasOut
+		}
+	}
+	tmp, tmp2 := make([]uint16, nc), make([]uint16, nc)
+	moved := make([]bool, n)
 	for st := 0; st < n; st++ {
-		row := int(perm[st]) * nc
-		for c := 0; c < nc; c++ {
-			nx := ac.delta[st*nc+c]
-			delta[row+c] = perm[nx]
-			if len(ac.out[nx]) > 0 {
-				delta[row+c] |= acHasOut
+		if moved[st] {
+			continue
+		}
+		copy(tmp, delta[st*nc:(st+1)*nc])
+		for cur := st; ; {
+			moved[cur] = true
+			dst := int(perm[cur])
+			row := delta[dst*nc : (dst+1)*nc]
+			copy(tmp2, row)
+			copy(row, tmp)
+			tmp, tmp2 = tmp2, tmp
+			if cur = dst; cur == st {
+				break
 			}
 		}
+	}
+	out := make([][]acOut, n)
+	for st := 0; st < n; st++ {
 		out[perm[st]] = ac.out[st]
 	}
 	ac.delta, ac.out = delta, out
