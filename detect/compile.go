@@ -233,10 +233,11 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		}
 		m.nodes = slices.Grow(m.nodes, est)
 		m.edgeList = make([]listItem, 0, est)
-		// The built-in lexicons have about one distinct word per five
-		// nodes and one stem per six: sized so, the maps rarely grow.
-		m.wordKeys = make(map[string]keySpan, est/5)
-		m.stems = make(map[string]int32, est/6)
+		// The built-in lexicons have about one distinct word per eight
+		// phrase words and one stem per ten: sized so, the maps rarely
+		// grow.
+		m.wordKeys = make(map[string]keySpan, est/8)
+		m.stems = make(map[string]int32, est/10)
 		groups[key] = m
 		return m
 	}

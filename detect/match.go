@@ -309,7 +309,7 @@ func (m *matcher) child(from int32, key int32) int32 {
 	switch {
 	case n.en == wideEdges+1:
 		if m.wide == nil {
-			m.wide = make(map[uint64]int32, 1024)
+			m.wide = make(map[uint64]int32, cap(m.nodes)/8)
 		}
 		for i := n.e0; i >= 0; i = m.edgeList[i].next {
 			m.wide[uint64(from)<<32|uint64(uint32(m.edgeList[i].a))] = m.edgeList[i].b

@@ -885,7 +885,6 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		}
 	}
 	n := len(outs)
-	ac.out = make([][]acOut, n)
 	fail := make([]int32, n)
 	// Breadth-first: complete the transitions with the failure links.
 	queue := make([]int32, 0, n)
@@ -894,16 +893,20 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			queue = append(queue, int32(nx))
 		}
 	}
-	ac.out[0] = outs[0]
-	order := []int32{0}
+	order := make([]int32, 1, n)
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = queue[1:]
 		order = append(order, st)
-		if f := ac.out[fail[st]]; len(f) > 0 {
-			ac.out[st] = append(append(make([]acOut, 0, len(outs[st])+len(f)), outs[st]...), f...)
-		} else {
-			ac.out[st] = outs[st]
+		// The state's failure target is nearer the root, so its list is
+		// complete: a state's outputs are its own, then those of its
+		// failure target.
+		if f := outs[fail[st]]; len(f) > 0 {
+			if len(outs[st]) == 0 {
+				outs[st] = f
+			} else {
+				outs[st] = append(outs[st][:len(outs[st]):len(outs[st])], f...)
+			}
 		}
 		for c := 1; c < nc; c++ {
 			i := int(st)*nc + c
@@ -924,7 +927,7 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	}
 	hasOut := make([]bool, n)
 	for st := range hasOut {
-		hasOut[st] = len(ac.out[st]) > 0
+		hasOut[st] = len(outs[st]) > 0
 	}
 	// Renumber the targets, then move each row to its new place, in
 	// place: one cycle of the permutation at a time.
@@ -954,11 +957,11 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			}
 		}
 	}
-	out := make([][]acOut, n)
+	ac.out = make([][]acOut, n)
 	for st := 0; st < n; st++ {
-		out[perm[st]] = ac.out[st]
+		ac.out[perm[st]] = outs[st]
 	}
-	ac.delta, ac.out = delta, out
+	ac.delta = delta
 	return ac
 }
 
