@@ -3,10 +3,12 @@ package detect
 import (
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redflag-go/redflag/detect/internal/token"
@@ -205,7 +207,30 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		d.categories = append(d.categories, c)
 	}
 	d.rules = make([]rule, 0, total)
-	groups := map[string]*matcher{}
+	phraseWords := map[string]int{} // language -> words in its phrases
+	phrases := map[string]int{}     // language -> its phrases
+	for _, lex := range lexs {
+		if lex == nil {
+			continue
+		}
+		for _, e := range lex.Entries {
+			phrases[e.Lang] += len(e.Phrases)
+			for _, p := range e.Phrases {
+				phraseWords[e.Lang] += strings.Count(p, " ") + 1
+			}
+		}
+	}
+	groups := map[string]*matcher{}       // stemmer group -> its phrase trie
+	unless := map[string][]*matcher{}     // stemmer group -> exception tries
+	errOrder := make([]errKey, len(errs)) // where each error goes in the list
+	for i := range errOrder {
+		errOrder[i] = errKey{entry: -1}
+	}
+	seq := int32(-1) // the entry's position in lexs
+	fail := func(stage uint8, i int, e *lexicon.Error) {
+		errs = append(errs, e)
+		errOrder = append(errOrder, errKey{entry: seq, stage: stage, i: int32(i)})
+	}
 	group := func(lang string) *matcher {
 		key := lang
 		st := stemmerFor(lang)
@@ -216,28 +241,27 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			return m
 		}
 		m := newMatcher(key, st)
-		// Room for every node the group's phrases can add (a word, or an
-		// anchor, per node): the trie then grows without copies.
-		est := 1
-		for _, lex := range lexs {
-			if lex == nil {
-				continue
-			}
-			for _, e := range lex.Entries {
-				if e.Lang == lang || (key == "" && stemmerFor(e.Lang) == nil) {
-					for _, p := range e.Phrases {
-						est += strings.Count(p, " ") + 1
-					}
-				}
+		// Room for the nodes the group's phrases add. A trie node per
+		// phrase word is the most there can be; phrases share their
+		// beginnings, and the built-in lexicons need about 60% of that:
+		// reserved so, the trie grows without copies, and if a lexicon
+		// needs more, the arrays grow once.
+		est, jobs := 1, 0
+		for l, n := range phraseWords {
+			if l == lang || (key == "" && stemmerFor(l) == nil) {
+				est += n
+				jobs += phrases[l]
 			}
 		}
+		est = est * 5 / 8
+		m.jobs = make([]phraseJob, 0, jobs)
 		m.nodes = slices.Grow(m.nodes, est)
 		m.edgeList = make([]listItem, 0, est)
-		// The built-in lexicons have about one distinct word per eight
-		// phrase words and one stem per ten: sized so, the maps rarely
+		// The built-in lexicons have about one distinct word per five
+		// nodes and one stem per six or seven: sized so, the maps rarely
 		// grow.
-		m.wordKeys = make(map[string]keySpan, est/8)
-		m.stems = make(map[string]int32, est/10)
+		m.wordKeys = make(map[string]keySpan, est/5)
+		m.stems = make(map[string]int32, est/7)
 		groups[key] = m
 		return m
 	}
@@ -246,6 +270,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			continue
 		}
 		for _, e := range lex.Entries {
+			seq++
 			keep, err := cfg.adjust(&e)
 			if err != nil {
 				errs = append(errs, &lexicon.Error{Pos: lexicon.Position{File: "options"}, Msg: err.Error() + "; use path.Match syntax such as hype.en.*"})
@@ -255,7 +280,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				continue
 			}
 			if !(e.Weight >= 0 && e.Weight <= lexicon.MaxWeight) {
-				errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("weight %v after options is out of range [0, %g]", e.Weight, lexicon.MaxWeight)})
+				fail(stageWeight, 0, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("weight %v after options is out of range [0, %g]", e.Weight, lexicon.MaxWeight)})
 				continue
 			}
 			idx := int32(len(d.rules))
@@ -264,7 +289,6 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				Message: e.Message, Source: e.Source, Negatable: e.Negatable, File: e.Pos.File, Line: e.Pos.Line}
 			r.Patterns = make([]string, 0, len(e.Phrases)+len(e.Regex)+1)
 			var kinds []string
-			bad := false
 			if len(e.Phrases) > 0 {
 				kinds = append(kinds, "phrase")
 				m := group(e.Lang)
@@ -272,10 +296,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 					m.cross[idx] = true
 				}
 				for i, p := range e.Phrases {
-					if err := m.add(p, idx, d.exact, d.words); err != nil {
-						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("phrases[%d]: %v", i, err)})
-						bad = true
-					}
+					m.jobs = append(m.jobs, phraseJob{phrase: p, rule: idx, owner: idx, entry: seq, i: int32(i)})
 					r.Patterns = append(r.Patterns, p)
 				}
 			}
@@ -284,8 +305,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				for i, src := range e.Regex {
 					f, err := regexLiterals(src, e.MatchCase)
 					if err != nil {
-						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("regex[%d]: pattern %q does not compile: %v", i, src, err)})
-						bad = true
+						fail(stageRegex, i, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("regex[%d]: pattern %q does not compile: %v", i, src, err)})
 						continue
 					}
 					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: f.lits, also: f.also, prefixes: f.prefixes, skip: f.skip, bol: f.bol, windowed: f.windowed})
@@ -297,46 +317,79 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				if f, ok := featureIndex[e.Feature]; ok {
 					d.featRules[f] = append(d.featRules[f], idx)
 				} else {
-					errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unknown feature %q; known: %s", e.Feature, strings.Join(lexicon.Features(), ", "))})
-					bad = true
+					fail(stageFeature, 0, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unknown feature %q; known: %s", e.Feature, strings.Join(lexicon.Features(), ", "))})
 				}
 				r.Patterns = append(r.Patterns, "feature:"+e.Feature)
 			}
 			if len(e.Unless) > 0 {
 				um := newMatcher(e.Lang, stemmerFor(e.Lang))
 				for i, p := range e.Unless {
-					if err := um.add(p, 0, d.exact, nil); err != nil {
-						errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unless[%d]: %v", i, err)})
-						bad = true
-					}
+					um.jobs = append(um.jobs, phraseJob{phrase: p, rule: 0, owner: idx, entry: seq, i: int32(i), unless: true})
 				}
 				r.unless = append(r.unless, um)
+				unless[um.lang] = append(unless[um.lang], um)
 			}
-			_ = bad
 			r.Kind = strings.Join(kinds, "+")
 			d.rules = append(d.rules, r)
 		}
 	}
+	d.registerExact(groups, unless)
+	// The tries and the regex automata are independent of each other:
+	// they are built side by side.
+	groupKeys, unlessKeys := sortedKeys(groups), sortedKeys(unless)
+	phraseErrs := make([][]phraseErr, len(groupKeys)+len(unlessKeys))
+	vocabs := make([]map[string]bool, len(groupKeys))
+	var tasks []func()
+	for t, k := range groupKeys {
+		m := groups[k]
+		vocabs[t] = make(map[string]bool, cap(m.nodes)/5)
+		tasks = append(tasks, func() { phraseErrs[t] = m.build(d.exact, vocabs[t]) })
+	}
+	for t, k := range unlessKeys {
+		ms, t := unless[k], len(groupKeys)+t
+		tasks = append(tasks, func() {
+			for _, m := range ms {
+				phraseErrs[t] = append(phraseErrs[t], m.build(d.exact, nil)...)
+			}
+		})
+	}
+	tasks = append(tasks, d.buildRegexFilters)
+	runTasks(tasks)
+	for _, pes := range phraseErrs {
+		for _, pe := range pes {
+			e := &d.rules[pe.owner].entry
+			field, stage := "phrases", stagePhrase
+			if pe.unless {
+				field, stage = "unless", stageUnless
+			}
+			errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("%s[%d]: %v", field, pe.i, pe.err)})
+			errOrder = append(errOrder, errKey{entry: pe.entry, stage: stage, i: pe.i})
+		}
+	}
 	if len(errs) > 0 {
+		sortErrors(errs, errOrder)
 		return nil, errs
 	}
-	keys := make([]string, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
+	n := 0
+	for _, v := range vocabs {
+		n += len(v)
 	}
-	sort.Strings(keys)
+	d.words = make(map[string]bool, n)
+	for _, v := range vocabs {
+		for w := range v {
+			d.words[w] = true
+		}
+	}
 	ruleCat := make([]int32, len(d.rules))
 	for i := range d.rules {
 		ruleCat[i] = int32(d.rules[i].cat)
 	}
-	for _, k := range keys {
-		groups[k].finish()
+	for _, k := range groupKeys {
 		groups[k].ruleCat = ruleCat
 		d.matchers = append(d.matchers, groups[k])
 	}
-	for _, r := range d.rules {
-		for _, um := range r.unless {
-			um.finish()
+	for _, k := range unlessKeys {
+		for _, um := range unless[k] {
 			um.ruleCat = make([]int32, 1) // an unless matcher has one pseudo-rule, 0
 		}
 	}
@@ -344,6 +397,15 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		d.exactPF.add(w)
 	}
 	d.exactPF.build()
+	// Unless matchers share the exact-symbol table, so they must be
+	// registered for token lookups too.
+	d.pool.d = d
+	return d, nil
+}
+
+// buildRegexFilters builds the automata that find the regexes' required
+// literals and their prefixes.
+func (d *Detector) buildRegexFilters() {
 	lits := map[string][]acOut{}
 	for i := range d.regexes {
 		plits := map[string][]acOut{}
@@ -400,10 +462,122 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			d.unfiltered = append(d.unfiltered, int32(i))
 		}
 	}
-	// Unless matchers share the exact-symbol table, so they must be
-	// registered for token lookups too.
-	d.pool.d = d
-	return d, nil
+}
+
+// Where an error goes in Compile's list: errors are listed in entry
+// order, and within an entry in the order of its fields.
+type errKey struct {
+	entry int32 // position of the entry in the lexicons; -1 before all
+	stage uint8
+	i     int32 // index within the field
+}
+
+// The fields of an entry, in the order their errors are listed.
+const (
+	stageWeight uint8 = iota
+	stagePhrase
+	stageRegex
+	stageFeature
+	stageUnless
+)
+
+// sortErrors puts errs in the order of their keys.
+func sortErrors(errs lexicon.ErrorList, keys []errKey) {
+	idx := make([]int, len(errs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ka, kb := keys[idx[a]], keys[idx[b]]
+		if ka.entry != kb.entry {
+			return ka.entry < kb.entry
+		}
+		if ka.stage != kb.stage {
+			return ka.stage < kb.stage
+		}
+		return ka.i < kb.i
+	})
+	sorted := make(lexicon.ErrorList, len(errs))
+	for i, j := range idx {
+		sorted[i] = errs[j]
+	}
+	copy(errs, sorted)
+}
+
+// sortedKeys returns the keys of a map in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// runTasks runs independent tasks on up to GOMAXPROCS goroutines, the
+// caller's included, and returns when all are done.
+func runTasks(tasks []func()) {
+	var next atomic.Int32
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(tasks) {
+				return
+			}
+			tasks[i]()
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+}
+
+// registerExact gives every "=exact" phrase word of every trie its
+// exact-form symbol before the tries are built, so that building them
+// side by side only reads the shared table. Phrases that do not parse
+// are left to the build, which reports them.
+func (d *Detector) registerExact(groups map[string]*matcher, unless map[string][]*matcher) {
+	var parts []lexicon.PhrasePart
+	scan := func(m *matcher) {
+		for _, j := range m.jobs {
+			if !strings.Contains(j.phrase, "=") {
+				continue
+			}
+			var err error
+			if parts, err = lexicon.AppendPhrase(parts[:0], j.phrase); err != nil {
+				continue
+			}
+			for _, p := range parts {
+				if !p.Exact {
+					continue
+				}
+				pieces, err := splitWord(p.Word)
+				if err != nil {
+					continue
+				}
+				for _, pc := range pieces {
+					if _, ok := d.exact[pc.Text]; !ok {
+						d.exact[pc.Text] = int32(len(d.exact))
+					}
+				}
+			}
+		}
+	}
+	for _, k := range sortedKeys(groups) {
+		scan(groups[k])
+	}
+	for _, k := range sortedKeys(unless) {
+		for _, m := range unless[k] {
+			scan(m)
+		}
+	}
 }
 
 var (

@@ -327,3 +327,35 @@ func TestCompositionOptions(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "path.Match")
 }
+
+// Errors are listed in entry order, and within an entry in the order of
+// its fields, although the tries of different languages are built side
+// by side.
+func TestCompileErrorOrder(t *testing.T) {
+	entry := func(id, lang string, line int) lexicon.Entry {
+		return lexicon.Entry{ID: id, Category: "hype", Lang: lang, Weight: 1, Message: "m", Source: "s",
+			Pos: lexicon.Position{File: "x.yaml", Line: line}}
+	}
+	es := entry("hype.es.a", "es", 3)
+	es.Phrases = []string{"bien", "¡¡¡"}
+	es.Unless = []string{"???"}
+	en := entry("hype.en.b", "en", 9)
+	en.Phrases = []string{"!!!"}
+	en.Unless = []string{"fine", "..."}
+	fr := entry("hype.fr.c", "fr", 15)
+	fr.Phrases = []string{"«»"}
+	lex := &lexicon.Lexicon{Name: "x.yaml", Entries: []lexicon.Entry{es, en, fr}}
+	_, err := detect.Compile([]*lexicon.Lexicon{lex})
+	require.Error(t, err)
+	var got []string
+	for _, e := range lexicon.AsList(err) {
+		got = append(got, e.Pos.String()+" "+e.Entry+" "+strings.SplitN(e.Msg, ":", 2)[0])
+	}
+	assert.Equal(t, []string{
+		"x.yaml:3 hype.es.a phrases[1]",
+		"x.yaml:3 hype.es.a unless[0]",
+		"x.yaml:9 hype.en.b phrases[0]",
+		"x.yaml:9 hype.en.b unless[1]",
+		"x.yaml:15 hype.fr.c phrases[0]",
+	}, got)
+}

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -30,6 +31,7 @@ type matcher struct {
 	// While compiling: the trie keys of each phrase word met so far, as
 	// written (plain and =exact words apart), as spans of keyArena; and
 	// a buffer for parsed phrases.
+	jobs                []phraseJob // the phrases to add, while compiling
 	wordKeys, exactKeys map[string]keySpan
 	keyArena            []int32
 	partBuf             []lexicon.PhrasePart
@@ -320,6 +322,38 @@ func (m *matcher) child(from int32, key int32) int32 {
 	return c
 }
 
+// phraseJob is a phrase to add to a trie, and where it comes from.
+type phraseJob struct {
+	phrase string
+	rule   int32 // the rule the trie reports (0 in an exception trie)
+	owner  int32 // the rule whose entry lists the phrase
+	entry  int32 // the entry's position in the lexicons
+	i      int32 // the phrase's index in its field
+	unless bool  // from the entry's unless field
+}
+
+// phraseErr is a phrase that could not be added.
+type phraseErr struct {
+	phraseJob
+	err error
+}
+
+// build adds the matcher's phrases and finishes it; it returns the
+// phrases that could not be added. Exact forms must already be in
+// exact, which build only reads; vocab, when not nil, collects every
+// folded word of the phrases.
+func (m *matcher) build(exact map[string]int32, vocab map[string]bool) []phraseErr {
+	var errs []phraseErr
+	for _, j := range m.jobs {
+		if err := m.add(j.phrase, j.rule, exact, vocab); err != nil {
+			errs = append(errs, phraseErr{j, err})
+		}
+	}
+	m.jobs = nil
+	m.finish()
+	return errs
+}
+
 // wideEdges is the number of edges of a node beyond which compiling
 // looks them up in an index instead of scanning them.
 const wideEdges = 16
@@ -417,9 +451,8 @@ func (m *matcher) wordKeysOf(p lexicon.PhrasePart, exact map[string]int32, vocab
 		var key int32
 		if p.Exact {
 			id, ok := exact[pc.Text]
-			if !ok {
-				id = int32(len(exact))
-				exact[pc.Text] = id
+			if !ok { // registerExact saw every exact word
+				return keySpan{}, fmt.Errorf("internal error: exact form %q has no symbol; please report it", pc.Text)
 			}
 			key = id | exactBit
 		} else {

@@ -807,6 +807,11 @@ type acOut struct {
 
 func buildAC(lits map[string][]acOut) *acMatcher {
 	ac := &acMatcher{nclass: 1}
+	keys := make([]string, 0, len(lits))
+	for l := range lits {
+		keys = append(keys, l)
+	}
+	sort.Strings(keys)
 	// Bytes of one class are one symbol to the automaton. Upper and lower
 	// case ASCII letters share a class; so do all continuation bytes of
 	// multi-byte characters, while each lead byte that starts a character
@@ -815,7 +820,7 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	// such literals are checked against (acOut.verify), and keeps the
 	// table small; separate lead bytes keep "¿" from hitting at every "á".
 	var cont uint8
-	for l := range lits {
+	for _, l := range keys {
 		for i := 0; i < len(l); i++ {
 			c := l[i]
 			if ac.class[c] != 0 {
@@ -841,15 +846,9 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 			ac.class[c] = cont
 		}
 	}
-	// Goto function, built densely as literals are inserted (0 = none).
 	nc := ac.nclass
 	// The trie has one state per distinct prefix of the sorted literals
-	// (at most; classes merge some): the table is allocated once.
-	keys := make([]string, 0, len(lits))
-	for l := range lits {
-		keys = append(keys, l)
-	}
-	sort.Strings(keys)
+	// (at most; classes merge some).
 	bound := 1
 	for i, l := range keys {
 		lcp := 0
@@ -860,21 +859,31 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		}
 		bound += len(l) - lcp
 	}
-	ac.delta = make([]uint16, nc, min(bound, acHasOut)*nc)
-	outs := make([][]acOut, 1, min(bound, acHasOut))
+	bound = min(bound, acHasOut)
+	// The trie of the literals, states numbered as created: its goto
+	// table (0 = none), and each state's parent, class from the parent
+	// and depth.
+	trie := make([]uint16, nc, bound*nc)
+	outs := make([][]acOut, 1, bound)
+	parent := make([]int32, 1, bound)
+	via := make([]uint8, 1, bound)
+	depth := make([]int32, 1, bound)
 	for _, l := range keys {
 		cur := int32(0)
 		for i := 0; i < len(l); i++ {
-			c := int(ac.class[l[i]])
-			nx := int32(ac.delta[int(cur)*nc+c])
+			c := ac.class[l[i]]
+			nx := int32(trie[int(cur)*nc+int(c)])
 			if nx == 0 {
 				nx = int32(len(outs))
 				if nx >= acHasOut {
 					return nil // too many literals for one automaton: regexes run unfiltered
 				}
 				outs = append(outs, nil)
-				ac.delta = append(ac.delta, make([]uint16, nc)...)
-				ac.delta[int(cur)*nc+c] = uint16(nx)
+				parent = append(parent, cur)
+				via = append(via, c)
+				depth = append(depth, depth[cur]+1)
+				trie = append(trie, make([]uint16, nc)...)
+				trie[int(cur)*nc+int(c)] = uint16(nx)
 			}
 			cur = nx
 		}
@@ -885,75 +894,72 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		}
 	}
 	n := len(outs)
+	// Number the states by depth: scanning prose, the automaton spends
+	// nearly all its time in the first few levels, whose rows are then
+	// next to each other in memory. A state's failure target is
+	// shallower than the state, so in this order it is always complete
+	// before it is needed.
+	maxDepth := slices.Max(depth)
+	first := make([]int32, maxDepth+2) // first[d]: where depth d starts in order
+	for _, dp := range depth {
+		first[dp+1]++
+	}
+	for dp := 1; dp < len(first); dp++ {
+		first[dp] += first[dp-1]
+	}
+	order := make([]int32, n) // order[i]: the state numbered i
+	perm := make([]uint16, n) // perm[st]: the number of state st
+	for st, dp := range depth {
+		order[first[dp]] = int32(st)
+		perm[st] = uint16(first[dp])
+		first[dp]++
+	}
+	// Each state's children, in class order, as spans of kids.
+	kidStart := make([]int32, n+1)
+	for st := 1; st < n; st++ {
+		kidStart[parent[st]+1]++
+	}
+	for st := 1; st <= n; st++ {
+		kidStart[st] += kidStart[st-1]
+	}
+	kids := make([]int32, n)
+	fill := slices.Clone(kidStart[:n])
+	for st := 1; st < n; st++ {
+		p := parent[st]
+		kids[fill[p]] = int32(st)
+		fill[p]++
+	}
+	// The automaton: a state's row is its failure target's row with its
+	// own children written over it. Targets are stored by number, with
+	// acHasOut set on those where literals end.
+	ac.delta = make([]uint16, n*nc)
 	fail := make([]int32, n)
-	// Breadth-first: complete the transitions with the failure links.
-	queue := make([]int32, 0, n)
-	for c := 1; c < nc; c++ {
-		if nx := ac.delta[c]; nx != 0 {
-			queue = append(queue, int32(nx))
-		}
-	}
-	order := make([]int32, 1, n)
-	for len(queue) > 0 {
-		st := queue[0]
-		queue = queue[1:]
-		order = append(order, st)
-		// The state's failure target is nearer the root, so its list is
-		// complete: a state's outputs are its own, then those of its
-		// failure target.
-		if f := outs[fail[st]]; len(f) > 0 {
-			if len(outs[st]) == 0 {
-				outs[st] = f
-			} else {
-				outs[st] = append(outs[st][:len(outs[st]):len(outs[st])], f...)
-			}
-		}
-		for c := 1; c < nc; c++ {
-			i := int(st)*nc + c
-			if nx := ac.delta[i]; nx != 0 {
-				fail[nx] = int32(ac.delta[int(fail[st])*nc+c])
-				queue = append(queue, int32(nx))
-			} else {
-				ac.delta[i] = ac.delta[int(fail[st])*nc+c]
-			}
-		}
-	}
-	// Number the states breadth-first: scanning prose, the automaton
-	// spends nearly all its time in the first few levels, whose rows are
-	// then next to each other in memory.
-	perm := make([]uint16, n)
-	for i, st := range order {
-		perm[st] = uint16(i)
-	}
 	hasOut := make([]bool, n)
-	for st := range hasOut {
-		hasOut[st] = len(outs[st]) > 0
-	}
-	// Renumber the targets, then move each row to its new place, in
-	// place: one cycle of the permutation at a time.
-	delta := ac.delta
-	for i, nx := range delta {
-		delta[i] = perm[nx]
-		if hasOut[nx] {
-			delta[i] |= acHasOut
+	for _, st := range order {
+		row := ac.delta[int(perm[st])*nc : int(perm[st]+1)*nc]
+		var frow []uint16 // the failure target's row
+		if st != 0 {
+			f := fail[st]
+			frow = ac.delta[int(perm[f])*nc : int(perm[f]+1)*nc]
+			copy(row, frow)
+			// A state's outputs are its own, then its failure target's.
+			if fo := outs[f]; len(fo) > 0 {
+				if len(outs[st]) == 0 {
+					outs[st] = fo
+				} else {
+					outs[st] = append(outs[st][:len(outs[st]):len(outs[st])], fo...)
+				}
+			}
 		}
-	}
-	tmp, tmp2 := make([]uint16, nc), make([]uint16, nc)
-	moved := make([]bool, n)
-	for st := 0; st < n; st++ {
-		if moved[st] {
-			continue
-		}
-		copy(tmp, delta[st*nc:(st+1)*nc])
-		for cur := st; ; {
-			moved[cur] = true
-			dst := int(perm[cur])
-			row := delta[dst*nc : (dst+1)*nc]
-			copy(tmp2, row)
-			copy(row, tmp)
-			tmp, tmp2 = tmp2, tmp
-			if cur = dst; cur == st {
-				break
+		for _, ch := range kids[kidStart[st]:kidStart[st+1]] {
+			c := via[ch]
+			if st != 0 {
+				fail[ch] = order[frow[c]&^acHasOut]
+			}
+			hasOut[ch] = len(outs[ch]) > 0 || hasOut[fail[ch]]
+			row[c] = perm[ch]
+			if hasOut[ch] {
+				row[c] |= acHasOut
 			}
 		}
 	}
@@ -961,7 +967,6 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	for st := 0; st < n; st++ {
 		ac.out[perm[st]] = outs[st]
 	}
-	ac.delta = delta
 	return ac
 }
 
