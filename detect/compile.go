@@ -135,6 +135,22 @@ type rule struct {
 	cat    int
 	entry  lexicon.Entry
 	unless []*matcher // one small matcher per stemmer group
+	seq    int32      // the entry's position in the lexicons
+}
+
+// patterns lists the rule's phrases, regexes (as /regex/) and feature
+// (as feature:name), in that order.
+func (r *rule) patterns() []string {
+	e := &r.entry
+	out := make([]string, 0, len(e.Phrases)+len(e.Regex)+1)
+	out = append(out, e.Phrases...)
+	for _, src := range e.Regex {
+		out = append(out, "/"+src+"/")
+	}
+	if e.Feature != "" {
+		out = append(out, "feature:"+e.Feature)
+	}
+	return out
 }
 
 // Detector scores text against compiled lexicons.
@@ -208,13 +224,11 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	d.rules = make([]rule, 0, total)
 	phraseWords := map[string]int{} // language -> words in its phrases
-	phrases := map[string]int{}     // language -> its phrases
 	for _, lex := range lexs {
 		if lex == nil {
 			continue
 		}
 		for _, e := range lex.Entries {
-			phrases[e.Lang] += len(e.Phrases)
 			for _, p := range e.Phrases {
 				phraseWords[e.Lang] += strings.Count(p, " ") + 1
 			}
@@ -246,15 +260,13 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		// beginnings, and the built-in lexicons need about 60% of that:
 		// reserved so, the trie grows without copies, and if a lexicon
 		// needs more, the arrays grow once.
-		est, jobs := 1, 0
+		est := 1
 		for l, n := range phraseWords {
 			if l == lang || (key == "" && stemmerFor(l) == nil) {
 				est += n
-				jobs += phrases[l]
 			}
 		}
 		est = est * 5 / 8
-		m.jobs = make([]phraseJob, 0, jobs)
 		m.nodes = slices.Grow(m.nodes, est)
 		m.edgeList = make([]listItem, 0, est)
 		// The built-in lexicons have about one distinct word per five
@@ -284,10 +296,9 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				continue
 			}
 			idx := int32(len(d.rules))
-			r := rule{entry: e, cat: catIndex[e.Category]}
+			r := rule{entry: e, cat: catIndex[e.Category], seq: seq}
 			r.Rule = Rule{ID: e.ID, Category: e.Category, Lang: e.Lang, Weight: e.Weight,
 				Message: e.Message, Source: e.Source, Negatable: e.Negatable, File: e.Pos.File, Line: e.Pos.Line}
-			r.Patterns = make([]string, 0, len(e.Phrases)+len(e.Regex)+1)
 			var kinds []string
 			if len(e.Phrases) > 0 {
 				kinds = append(kinds, "phrase")
@@ -295,10 +306,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				if e.CrossSentences {
 					m.cross[idx] = true
 				}
-				for i, p := range e.Phrases {
-					m.jobs = append(m.jobs, phraseJob{phrase: p, rule: idx, owner: idx, entry: seq, i: int32(i)})
-					r.Patterns = append(r.Patterns, p)
-				}
+				m.jobs = append(m.jobs, idx)
 			}
 			if len(e.Regex) > 0 {
 				kinds = append(kinds, "regex")
@@ -309,7 +317,6 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 						continue
 					}
 					d.regexes = append(d.regexes, regexRule{rule: idx, src: src, matchCase: e.MatchCase, timeout: cfg.regexTimeout, lits: f.lits, also: f.also, prefixes: f.prefixes, skip: f.skip, bol: f.bol, windowed: f.windowed})
-					r.Patterns = append(r.Patterns, "/"+src+"/")
 				}
 			}
 			if e.Feature != "" {
@@ -319,13 +326,11 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				} else {
 					fail(stageFeature, 0, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("unknown feature %q; known: %s", e.Feature, strings.Join(lexicon.Features(), ", "))})
 				}
-				r.Patterns = append(r.Patterns, "feature:"+e.Feature)
 			}
 			if len(e.Unless) > 0 {
 				um := newMatcher(e.Lang, stemmerFor(e.Lang))
-				for i, p := range e.Unless {
-					um.jobs = append(um.jobs, phraseJob{phrase: p, rule: 0, owner: idx, entry: seq, i: int32(i), unless: true})
-				}
+				um.jobs = []int32{idx}
+				um.unlessOf = true
 				r.unless = append(r.unless, um)
 				unless[um.lang] = append(unless[um.lang], um)
 			}
@@ -343,13 +348,13 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	for t, k := range groupKeys {
 		m := groups[k]
 		vocabs[t] = make(map[string]bool, cap(m.nodes)/5)
-		tasks = append(tasks, func() { phraseErrs[t] = m.build(d.exact, vocabs[t]) })
+		tasks = append(tasks, func() { phraseErrs[t] = m.build(d.rules, d.exact, vocabs[t]) })
 	}
 	for t, k := range unlessKeys {
 		ms, t := unless[k], len(groupKeys)+t
 		tasks = append(tasks, func() {
 			for _, m := range ms {
-				phraseErrs[t] = append(phraseErrs[t], m.build(d.exact, nil)...)
+				phraseErrs[t] = append(phraseErrs[t], m.build(d.rules, d.exact, nil)...)
 			}
 		})
 	}
@@ -357,13 +362,13 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	runTasks(tasks)
 	for _, pes := range phraseErrs {
 		for _, pe := range pes {
-			e := &d.rules[pe.owner].entry
+			e := &d.rules[pe.rule].entry
 			field, stage := "phrases", stagePhrase
 			if pe.unless {
 				field, stage = "unless", stageUnless
 			}
 			errs = append(errs, &lexicon.Error{Pos: e.Pos, Entry: e.ID, Msg: fmt.Sprintf("%s[%d]: %v", field, pe.i, pe.err)})
-			errOrder = append(errOrder, errKey{entry: pe.entry, stage: stage, i: pe.i})
+			errOrder = append(errOrder, errKey{entry: d.rules[pe.rule].seq, stage: stage, i: pe.i})
 		}
 	}
 	if len(errs) > 0 {
@@ -546,27 +551,20 @@ func runTasks(tasks []func()) {
 func (d *Detector) registerExact(groups map[string]*matcher, unless map[string][]*matcher) {
 	var parts []lexicon.PhrasePart
 	scan := func(m *matcher) {
-		for _, j := range m.jobs {
-			if !strings.Contains(j.phrase, "=") {
-				continue
+		for _, r := range m.jobs {
+			phrases := d.rules[r].entry.Phrases
+			if m.unlessOf {
+				phrases = d.rules[r].entry.Unless
 			}
-			var err error
-			if parts, err = lexicon.AppendPhrase(parts[:0], j.phrase); err != nil {
-				continue
-			}
-			for _, p := range parts {
-				if !p.Exact {
+			for _, phrase := range phrases {
+				if !strings.Contains(phrase, "=") {
 					continue
 				}
-				pieces, err := splitWord(p.Word)
-				if err != nil {
+				var err error
+				if parts, err = lexicon.AppendPhrase(parts[:0], phrase); err != nil {
 					continue
 				}
-				for _, pc := range pieces {
-					if _, ok := d.exact[pc.Text]; !ok {
-						d.exact[pc.Text] = int32(len(d.exact))
-					}
-				}
+				d.registerExactParts(parts)
 			}
 		}
 	}
@@ -576,6 +574,25 @@ func (d *Detector) registerExact(groups map[string]*matcher, unless map[string][
 	for _, k := range sortedKeys(unless) {
 		for _, m := range unless[k] {
 			scan(m)
+		}
+	}
+}
+
+// registerExactParts gives the pieces of the exact words among parts
+// their exact-form symbols.
+func (d *Detector) registerExactParts(parts []lexicon.PhrasePart) {
+	for _, p := range parts {
+		if !p.Exact {
+			continue
+		}
+		pieces, err := splitWord(p.Word)
+		if err != nil {
+			continue
+		}
+		for _, pc := range pieces {
+			if _, ok := d.exact[pc.Text]; !ok {
+				d.exact[pc.Text] = int32(len(d.exact))
+			}
 		}
 	}
 }
@@ -618,7 +635,7 @@ func (d *Detector) Rules() []Rule {
 	out := make([]Rule, len(d.rules))
 	for i := range d.rules {
 		out[i] = d.rules[i].Rule
-		out[i].Patterns = append([]string(nil), d.rules[i].Patterns...)
+		out[i].Patterns = d.rules[i].patterns()
 	}
 	return out
 }

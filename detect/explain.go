@@ -77,7 +77,7 @@ func (d *Detector) explain(r *rule) RuleDetail {
 		NoMatch:        append([]string(nil), e.Examples.NoMatch...),
 		Entry:          e,
 	}
-	rd.Patterns = append([]string(nil), r.Patterns...)
+	rd.Patterns = r.patterns()
 	st := stemmerFor(e.Lang)
 	for _, p := range e.Phrases {
 		rd.Phrases = append(rd.Phrases, PhraseDetail{Phrase: p, Terms: phraseTerms(p, st)})

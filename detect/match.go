@@ -31,7 +31,10 @@ type matcher struct {
 	// While compiling: the trie keys of each phrase word met so far, as
 	// written (plain and =exact words apart), as spans of keyArena; and
 	// a buffer for parsed phrases.
-	jobs                []phraseJob // the phrases to add, while compiling
+	// While compiling: the rules whose phrases the trie holds, or, in an
+	// exception trie (unlessOf), the one rule whose exceptions it holds.
+	jobs                []int32
+	unlessOf            bool
 	wordKeys, exactKeys map[string]keySpan
 	keyArena            []int32
 	partBuf             []lexicon.PhrasePart
@@ -322,31 +325,29 @@ func (m *matcher) child(from int32, key int32) int32 {
 	return c
 }
 
-// phraseJob is a phrase to add to a trie, and where it comes from.
-type phraseJob struct {
-	phrase string
-	rule   int32 // the rule the trie reports (0 in an exception trie)
-	owner  int32 // the rule whose entry lists the phrase
-	entry  int32 // the entry's position in the lexicons
-	i      int32 // the phrase's index in its field
-	unless bool  // from the entry's unless field
-}
-
 // phraseErr is a phrase that could not be added.
 type phraseErr struct {
-	phraseJob
-	err error
+	rule   int32 // the rule whose entry lists the phrase
+	i      int32 // the phrase's index in its field
+	unless bool  // from the entry's unless field
+	err    error
 }
 
-// build adds the matcher's phrases and finishes it; it returns the
-// phrases that could not be added. Exact forms must already be in
-// exact, which build only reads; vocab, when not nil, collects every
-// folded word of the phrases.
-func (m *matcher) build(exact map[string]int32, vocab map[string]bool) []phraseErr {
+// build adds the phrases of the matcher's rules and finishes it; it
+// returns the phrases that could not be added. Exact forms must already
+// be in exact, which build only reads; vocab, when not nil, collects
+// every folded word of the phrases.
+func (m *matcher) build(rules []rule, exact map[string]int32, vocab map[string]bool) []phraseErr {
 	var errs []phraseErr
-	for _, j := range m.jobs {
-		if err := m.add(j.phrase, j.rule, exact, vocab); err != nil {
-			errs = append(errs, phraseErr{j, err})
+	for _, r := range m.jobs {
+		phrases, id := rules[r].entry.Phrases, r
+		if m.unlessOf {
+			phrases, id = rules[r].entry.Unless, 0
+		}
+		for i, p := range phrases {
+			if err := m.add(p, id, exact, vocab); err != nil {
+				errs = append(errs, phraseErr{rule: r, i: int32(i), unless: m.unlessOf, err: err})
+			}
 		}
 	}
 	m.jobs = nil
