@@ -341,10 +341,12 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	d.registerExact(groups, unless)
 	// The tries and the regex automata are independent of each other:
 	// they are built side by side.
+	d.markRegexes()
 	groupKeys, unlessKeys := sortedKeys(groups), sortedKeys(unless)
 	phraseErrs := make([][]phraseErr, len(groupKeys)+len(unlessKeys))
 	vocabs := make([]map[string]bool, len(groupKeys))
-	var tasks []func()
+	// The biggest tasks first, so that the last to finish is a small one.
+	tasks := []func(){d.buildLiteralFilter, d.buildPrefixFilters}
 	for t, k := range groupKeys {
 		m := groups[k]
 		vocabs[t] = make(map[string]bool, cap(m.nodes)/5)
@@ -358,7 +360,6 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			}
 		})
 	}
-	tasks = append(tasks, d.buildRegexFilters)
 	runTasks(tasks)
 	for _, pes := range phraseErrs {
 		for _, pe := range pes {
@@ -408,54 +409,59 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	return d, nil
 }
 
-// buildRegexFilters builds the automata that find the regexes' required
-// literals and their prefixes.
-func (d *Detector) buildRegexFilters() {
-	lits := map[string][]acOut{}
+// markRegexes records which regexes need "any \p{So} symbol", and
+// which may start at a digit, a line start or a symbol: things the
+// literal automata do not find.
+func (d *Detector) markRegexes() {
 	for i := range d.regexes {
-		plits := map[string][]acOut{}
+		rr := &d.regexes[i]
+		for _, l := range rr.lits {
+			if l == emojiLiteral {
+				rr.symbols = true
+				d.anySymbols = true
+			}
+		}
+		for _, l := range rr.prefixes {
+			switch l {
+			case digitLiteral:
+				rr.prefixDigit = true // digits are listed per text
+			case lineStartLiteral:
+				rr.prefixLine = true // line starts are found per window
+			case emojiLiteral:
+				rr.prefixSymbol = true // found by the symbol scan
+				d.anySymbols = true
+			}
+		}
+	}
+}
+
+// isMarker reports whether a literal stands for something the literal
+// automata do not look for (see markRegexes).
+func isMarker(l string) bool {
+	return l == emojiLiteral || l == digitLiteral || l == lineStartLiteral
+}
+
+// buildLiteralFilter builds the automaton that finds the required
+// literals of all regexes, and lists the regexes it cannot filter.
+func (d *Detector) buildLiteralFilter() {
+	lits := map[string][]acOut{}
+	add := func(l string, i int, also int8) {
+		core, left, right := acLiteral(l)
+		key, verify := acKey(core)
+		lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), also: also, left: left, right: right, verify: verify})
+	}
+	for i := range d.regexes {
 		for _, l := range d.regexes[i].lits {
-			if l == emojiLiteral {
-				d.regexes[i].symbols = true
-				d.anySymbols = true
-				continue
+			if l != emojiLiteral {
+				add(l, i, 0)
 			}
-			core, left, right := acLiteral(l)
-			key, verify := acKey(core)
-			lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), left: left, right: right, verify: verify})
-		}
-		for _, l := range d.regexes[i].prefixes {
-			if l == digitLiteral {
-				d.regexes[i].prefixDigit = true // digits are listed per text
-				continue
-			}
-			if l == lineStartLiteral {
-				d.regexes[i].prefixLine = true // line starts are found per window
-				continue
-			}
-			if l == emojiLiteral {
-				d.regexes[i].prefixSymbol = true // found by the symbol scan
-				d.anySymbols = true
-				continue
-			}
-			core, left, right := acLiteral(l)
-			key, verify := acKey(core)
-			plits[key] = append(plits[key], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right, verify: verify})
-		}
-		if len(plits) > 0 {
-			// Each regex has its own small automaton for its prefixes: it
-			// runs only where that regex's matches may start.
-			d.regexes[i].prefAC = buildAC(plits)
-			d.regexes[i].prefixLits = true
 		}
 		for k, set := range d.regexes[i].also {
 			if isDigitSet(set) {
 				continue // checked by looking for a digit in the window
 			}
 			for _, l := range set {
-				core, left, right := acLiteral(l)
-				key, verify := acKey(core)
-				lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), also: int8(k + 1), left: left, right: right, verify: verify})
+				add(l, i, int8(k+1))
 			}
 		}
 	}
@@ -465,6 +471,26 @@ func (d *Detector) buildRegexFilters() {
 	for i := range d.regexes {
 		if d.regexes[i].lits == nil || d.ac == nil {
 			d.unfiltered = append(d.unfiltered, int32(i))
+		}
+	}
+}
+
+// buildPrefixFilters gives each regex with prefix literals its own small
+// automaton for them: it runs only where that regex's matches may start.
+func (d *Detector) buildPrefixFilters() {
+	for i := range d.regexes {
+		plits := map[string][]acOut{}
+		for _, l := range d.regexes[i].prefixes {
+			if isMarker(l) {
+				continue
+			}
+			core, left, right := acLiteral(l)
+			key, verify := acKey(core)
+			plits[key] = append(plits[key], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right, verify: verify})
+		}
+		if len(plits) > 0 {
+			d.regexes[i].prefAC = buildAC(plits)
+			d.regexes[i].prefixLits = true
 		}
 	}
 }
