@@ -215,6 +215,23 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportMetric(heap, "heap-B")
 }
 
+// BenchmarkCompileCold is Compile as the first one in a process: the
+// caches of word stems, regex analyses and prefix automata that later
+// Compile calls share are emptied before each.
+func BenchmarkCompileCold(b *testing.B) {
+	lexs, err := lexicon.Builtin()
+	if err != nil || len(lexs) == 0 {
+		b.Skip("built-in lexicons unavailable")
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		detect.ForgetCompileCaches()
+		if _, err := detect.Compile(lexs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // TestMessageAllocations pins the allocation behaviour the Message
 // benchmark reports: once the detector is warm, scoring a post into a
 // reused Report allocates nothing for a clean post, and for a post with

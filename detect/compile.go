@@ -229,9 +229,14 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			continue
 		}
 		for _, e := range lex.Entries {
-			for _, p := range e.Phrases {
-				phraseWords[e.Lang] += strings.Count(p, " ") + 1
+			if len(e.Phrases) == 0 {
+				continue
 			}
+			n := 0
+			for _, p := range e.Phrases {
+				n += strings.Count(p, " ") + 1
+			}
+			phraseWords[e.Lang] += n
 		}
 	}
 	groups := map[string]*matcher{}       // stemmer group -> its phrase trie
@@ -342,11 +347,12 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	// The tries and the regex automata are independent of each other:
 	// they are built side by side.
 	d.markRegexes()
+	d.setPrefixFilters()
 	groupKeys, unlessKeys := sortedKeys(groups), sortedKeys(unless)
 	phraseErrs := make([][]phraseErr, len(groupKeys)+len(unlessKeys))
 	vocabs := make([]map[string]bool, len(groupKeys))
 	// The biggest tasks first, so that the last to finish is a small one.
-	tasks := []func(){d.buildLiteralFilter, d.buildPrefixFilters}
+	tasks := []func(){d.buildLiteralFilter}
 	for t, k := range groupKeys {
 		m := groups[k]
 		vocabs[t] = make(map[string]bool, cap(m.nodes)/5)
@@ -475,25 +481,49 @@ func (d *Detector) buildLiteralFilter() {
 	}
 }
 
-// buildPrefixFilters gives each regex with prefix literals its own small
+// setPrefixFilters gives each regex with prefix literals its own small
 // automaton for them: it runs only where that regex's matches may start.
-func (d *Detector) buildPrefixFilters() {
+func (d *Detector) setPrefixFilters() {
 	for i := range d.regexes {
-		plits := map[string][]acOut{}
-		for _, l := range d.regexes[i].prefixes {
-			if isMarker(l) {
-				continue
-			}
-			core, left, right := acLiteral(l)
-			key, verify := acKey(core)
-			plits[key] = append(plits[key], acOut{length: int32(len(core)), regex: int32(i), also: alsoPrefix, left: left, right: right, verify: verify})
-		}
-		if len(plits) > 0 {
-			d.regexes[i].prefAC = buildAC(plits)
-			d.regexes[i].prefixLits = true
+		rr := &d.regexes[i]
+		if rr.prefAC = prefixFilter(rr.src, rr.matchCase, rr.prefixes); rr.prefAC != nil {
+			rr.prefixLits = true
 		}
 	}
 }
+
+// prefixFilter returns the automaton that finds a regex's prefix
+// literals, or nil if it has none (or too many for one automaton).
+// Its hits name regex 0: each regex has its own.
+func prefixFilter(src string, matchCase bool, prefixes literalSet) *acMatcher {
+	key := literalKey{src, matchCase}
+	if v, ok := prefixCache.Load(key); ok {
+		return v.(*prefixAC).ac
+	}
+	plits := map[string][]acOut{}
+	for _, l := range prefixes {
+		if isMarker(l) {
+			continue
+		}
+		core, left, right := acLiteral(l)
+		key, verify := acKey(core)
+		plits[key] = append(plits[key], acOut{length: int32(len(core)), also: alsoPrefix, left: left, right: right, verify: verify})
+	}
+	var ac *acMatcher
+	if len(plits) > 0 {
+		ac = buildAC(plits)
+	}
+	prefixCache.Store(key, &prefixAC{ac})
+	return ac
+}
+
+// prefixAC is a cached prefix automaton; ac may be nil.
+type prefixAC struct{ ac *acMatcher }
+
+// prefixCache remembers the prefix automaton of each regex across
+// Compile calls in one process, like literalCache: it is a pure function
+// of the pattern, and never modified once built.
+var prefixCache sync.Map
 
 // Where an error goes in Compile's list: errors are listed in entry
 // order, and within an entry in the order of its fields.
