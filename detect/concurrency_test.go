@@ -150,3 +150,43 @@ func cloneReport(r detect.Report) detect.Report {
 	r.Categories = append([]detect.CategoryScore(nil), r.Categories...)
 	return r
 }
+
+// TestConcurrentCompileMatchesSequential compiles the built-in lexicons
+// in several goroutines at once, starting from empty process-wide caches
+// (word stems, regex analyses, prefix automata), and checks that every
+// detector scores like one compiled alone. Compile also builds its tries
+// side by side; run it with -race.
+func TestConcurrentCompileMatchesSequential(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	texts := concurrencyTexts(t)
+	if testing.Short() {
+		texts = texts[:20]
+	}
+	ref, err := detect.Compile(lexs)
+	require.NoError(t, err)
+	want := make([]detect.Report, len(texts))
+	for i, text := range texts {
+		want[i], err = ref.Score(text)
+		require.NoError(t, err)
+	}
+	detect.ForgetCompileCaches()
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := detect.Compile(lexs)
+			if !assert.NoError(t, err) {
+				return
+			}
+			assert.Equal(t, ref.Rules(), d.Rules())
+			for i, text := range texts {
+				got, err := d.Score(text)
+				assert.NoError(t, err)
+				assert.Equal(t, want[i], got, "text %d", i)
+			}
+		}()
+	}
+	wg.Wait()
+}
