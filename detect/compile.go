@@ -177,7 +177,11 @@ type Detector struct {
 // here: phrases are split and stemmed with the code that handles input,
 // interned into per-language tries, and regexes are compiled with their
 // timeout. The error, if any, is a lexicon.ErrorList naming each entry
-// that could not be compiled.
+// that could not be compiled, in lexicon order.
+//
+// Compile builds the tries of different languages and the regex
+// automaton side by side, on up to GOMAXPROCS goroutines, and returns
+// when all are done. It may be called from several goroutines at once.
 func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	cfg := config{threshold: DefaultThreshold, regexTimeout: DefaultRegexTimeout}
 	for _, o := range opts {

@@ -14,7 +14,7 @@
 // Count only the measured calls (the work before them warms caches):
 //
 //	go build -o /tmp/scorecost ./internal/cmd/scorecost
-//	GODEBUG=asyncpreemptoff=1,gcshrinkstackoff=1 GOMAXPROCS=1 valgrind --tool=callgrind \
+//	GOGC=off GODEBUG=asyncpreemptoff=1,gcshrinkstackoff=1 GOMAXPROCS=1 valgrind --tool=callgrind \
 //	    --collect-atstart=no --toggle-collect='main.measured*' \
 //	    --callgrind-out-file=/tmp/cg.out /tmp/scorecost prose testdata/prose/en.txt.gz 1
 //	callgrind_annotate /tmp/cg.out | head
@@ -22,7 +22,9 @@
 // (Go's asynchronous preemption signals upset callgrind, and so does a
 // goroutine stack that the collector shrank and a measured call grows
 // again: callgrind then loses track of the call and stops counting early.
-// The GODEBUG settings turn both off.)
+// The GODEBUG settings turn both off. GOGC=off keeps garbage collections
+// out of the measured calls: with it, counts repeat exactly; without it, a
+// collection that falls inside a call adds to its count.)
 package main
 
 import (
