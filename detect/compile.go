@@ -177,7 +177,8 @@ type Detector struct {
 // here: phrases are split and stemmed with the code that handles input,
 // interned into per-language tries, and regexes are compiled with their
 // timeout. The error, if any, is a lexicon.ErrorList naming each entry
-// that could not be compiled, in lexicon order.
+// that could not be compiled: problems with the options or the lexicons
+// as a whole first, then each entry's, in lexicon order.
 //
 // Compile builds the tries of different languages and the regex
 // automaton side by side, on up to GOMAXPROCS goroutines, and returns
@@ -268,7 +269,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		// phrase word is the most there can be; phrases share their
 		// beginnings, and the built-in lexicons need about 60% of that:
 		// reserved so, the trie grows without copies, and if a lexicon
-		// needs more, the arrays grow once.
+		// needs more, the arrays grow as usual.
 		est := 1
 		for l, n := range phraseWords {
 			if l == lang || (key == "" && stemmerFor(l) == nil) {
@@ -348,14 +349,16 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		}
 	}
 	d.registerExact(groups, unless)
-	// The tries and the regex automata are independent of each other:
-	// they are built side by side.
+	// The tries and the regex literal automaton are independent of each
+	// other: they are built side by side, below. The prefix automata are
+	// mostly cached; they are set here.
 	d.markRegexes()
 	d.setPrefixFilters()
 	groupKeys, unlessKeys := sortedKeys(groups), sortedKeys(unless)
 	phraseErrs := make([][]phraseErr, len(groupKeys)+len(unlessKeys))
 	vocabs := make([]map[string]bool, len(groupKeys))
-	// The biggest tasks first, so that the last to finish is a small one.
+	// The regex literal automaton, one of the longest tasks, first; then
+	// the tries.
 	tasks := []func(){d.buildLiteralFilter}
 	for t, k := range groupKeys {
 		m := groups[k]
@@ -490,9 +493,10 @@ func (d *Detector) buildLiteralFilter() {
 func (d *Detector) setPrefixFilters() {
 	for i := range d.regexes {
 		rr := &d.regexes[i]
-		if rr.prefAC = prefixFilter(rr.src, rr.matchCase, rr.prefixes); rr.prefAC != nil {
-			rr.prefixLits = true
-		}
+		rr.prefAC = prefixFilter(rr.src, rr.matchCase, rr.prefixes)
+		// With prefix literals but no automaton for them (too many),
+		// the regex is not tried anchored: prefixLits says so.
+		rr.prefixLits = slices.ContainsFunc(rr.prefixes, func(l string) bool { return !isMarker(l) })
 	}
 }
 
@@ -580,16 +584,29 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // runTasks runs independent tasks on up to GOMAXPROCS goroutines, the
-// caller's included, and returns when all are done.
+// caller's included, and returns when all are done. A task that panics
+// stops no other; the first panic is raised again in the caller, as if
+// the tasks had run there.
 func runTasks(tasks []func()) {
-	var next atomic.Int32
+	var (
+		next     atomic.Int32
+		panicked atomic.Pointer[any]
+	)
+	run := func(task func()) {
+		defer func() {
+			if r := recover(); r != nil {
+				panicked.CompareAndSwap(nil, &r)
+			}
+		}()
+		task()
+	}
 	work := func() {
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= len(tasks) {
 				return
 			}
-			tasks[i]()
+			run(tasks[i])
 		}
 	}
 	var wg sync.WaitGroup
@@ -602,6 +619,9 @@ func runTasks(tasks []func()) {
 	}
 	work()
 	wg.Wait()
+	if r := panicked.Load(); r != nil {
+		panic(*r)
+	}
 }
 
 // registerExact gives every "=exact" phrase word of every trie its

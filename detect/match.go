@@ -28,13 +28,13 @@ type matcher struct {
 	stem  func(string) string // nil: words are matched as folded
 	stems map[string]int32    // stem -> symbol id
 	words *sync.Map           // how lexicon words split and stem (see lexWords)
+	// While compiling: the rules whose phrases the trie holds, or, in an
+	// exception trie (unlessOf), the one rule whose exceptions it holds.
+	jobs     []int32
+	unlessOf bool
 	// While compiling: the trie keys of each phrase word met so far, as
 	// written (plain and =exact words apart), as spans of keyArena; and
 	// a buffer for parsed phrases.
-	// While compiling: the rules whose phrases the trie holds, or, in an
-	// exception trie (unlessOf), the one rule whose exceptions it holds.
-	jobs                []int32
-	unlessOf            bool
 	wordKeys, exactKeys map[string]keySpan
 	keyArena            []int32
 	partBuf             []lexicon.PhrasePart

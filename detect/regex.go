@@ -288,7 +288,7 @@ func (d *Detector) runRegexes(s *scratch, text string, out []cand) ([]cand, []er
 		}
 	}
 	if d.ac != nil {
-		d.ac.scan(text, 0, len(text), addHit)
+		d.ac.scanText(text, &s.acPending, addHit)
 	}
 	slices.Sort(s.touched) // rules run in their order, as compiled
 	any := false

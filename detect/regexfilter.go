@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -790,7 +791,9 @@ func repeatLits(s literalSet, n int) literalSet {
 type acMatcher struct {
 	class  [256]uint8 // byte -> class; 0 for bytes in no literal
 	nclass int
-	delta  []uint16 // state*nclass + class -> next state | acHasOut
+	shift  uint     // a state's row is 1<<shift entries: a shift, not a multiply, in the scan's critical path
+	depth  int      // the longest literal: the state after a byte depends on this many bytes at most
+	delta  []uint16 // state<<shift + class -> next state | acHasOut
 
 	out [][]acOut // state -> literals ending here (including via fail links)
 }
@@ -809,6 +812,9 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	ac := &acMatcher{nclass: 1}
 	keys := make([]string, 0, len(lits))
 	for l := range lits {
+		if l == "" {
+			return nil // an empty literal is found everywhere: no filter
+		}
 		keys = append(keys, l)
 	}
 	sort.Strings(keys)
@@ -900,6 +906,7 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	// shallower than the state, so in this order it is always complete
 	// before it is needed.
 	maxDepth := slices.Max(depth)
+	ac.depth = int(maxDepth)
 	first := make([]int32, maxDepth+2) // first[d]: where depth d starts in order
 	for _, dp := range depth {
 		first[dp+1]++
@@ -914,7 +921,8 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 		perm[st] = uint16(first[dp])
 		first[dp]++
 	}
-	// Each state's children, in class order, as spans of kids.
+	// Each state's children, in the order they were created, as spans
+	// of kids.
 	kidStart := make([]int32, n+1)
 	for st := 1; st < n; st++ {
 		kidStart[parent[st]+1]++
@@ -932,15 +940,17 @@ func buildAC(lits map[string][]acOut) *acMatcher {
 	// The automaton: a state's row is its failure target's row with its
 	// own children written over it. Targets are stored by number, with
 	// acHasOut set on those where literals end.
-	ac.delta = make([]uint16, n*nc)
+	ac.shift = uint(bits.Len(uint(nc - 1)))
+	stride := 1 << ac.shift
+	ac.delta = make([]uint16, n*stride)
 	fail := make([]int32, n)
 	hasOut := make([]bool, n)
 	for _, st := range order {
-		row := ac.delta[int(perm[st])*nc : int(perm[st]+1)*nc]
+		row := ac.delta[int(perm[st])*stride : int(perm[st]+1)*stride]
 		var frow []uint16 // the failure target's row
 		if st != 0 {
 			f := fail[st]
-			frow = ac.delta[int(perm[f])*nc : int(perm[f]+1)*nc]
+			frow = ac.delta[int(perm[f])*stride : int(perm[f]+1)*stride]
 			copy(row, frow)
 			// A state's outputs are its own, then its failure target's.
 			if fo := outs[f]; len(fo) > 0 {
@@ -980,26 +990,87 @@ const acHasOut = 1 << 15
 // the whole text.
 func (ac *acMatcher) scan(text string, from, to int, hit func(start, end int, regex int32, also int8)) {
 	state := 0
-	nc := ac.nclass
+	shift := ac.shift
 	// Locals, so that the loop does not reload them after each hit call.
-	delta, class, outs := ac.delta, &ac.class, ac.out
+	delta, class := ac.delta, &ac.class
 	for i := from; i < to; i++ {
-		next := delta[state*nc+int(class[text[i]])]
+		next := delta[state<<shift|int(class[text[i]])]
 		state = int(next &^ acHasOut)
 		if next&acHasOut != 0 {
-			for k := range outs[state] {
-				o := &outs[state][k]
-				a, b := i+1-int(o.length), i+1
-				if (o.left && wordBefore(text, a)) || (o.right && wordAt(text, b)) {
-					continue
-				}
-				if o.verify != "" && !literalAt(text[a:b], o.verify) {
-					continue
-				}
-				hit(a, b, o.regex, o.also)
-			}
+			ac.report(text, i, state, hit)
 		}
 	}
+}
+
+// report calls hit for the literals that end at byte i, where the
+// automaton reached state.
+func (ac *acMatcher) report(text string, i, state int, hit func(start, end int, regex int32, also int8)) {
+	for k := range ac.out[state] {
+		o := &ac.out[state][k]
+		a, b := i+1-int(o.length), i+1
+		if (o.left && wordBefore(text, a)) || (o.right && wordAt(text, b)) {
+			continue
+		}
+		if o.verify != "" && !literalAt(text[a:b], o.verify) {
+			continue
+		}
+		hit(a, b, o.regex, o.also)
+	}
+}
+
+// acSplitMin is the shortest text scanText splits in two.
+const acSplitMin = 512
+
+// acPending is a hit of the second half of a split scan, kept until the
+// first half's hits are reported: the byte it ends at, and the state.
+type acPending struct{ i, state int32 }
+
+// scanText is scan over a whole text. A long text is scanned as two
+// halves in one loop, a step of each per turn: each step waits for the
+// table row the previous one chose, and two independent chains of such
+// steps overlap their waits. The second half starts depth bytes early,
+// in the start state: the state after a byte depends only on the last
+// depth bytes, so from the middle on it is the state a single pass would
+// have. Hits come in the same order as from scan; pending holds the
+// second half's meanwhile.
+func (ac *acMatcher) scanText(text string, pending *[]acPending, hit func(start, end int, regex int32, also int8)) {
+	n := len(text)
+	if n < acSplitMin {
+		ac.scan(text, 0, n, hit)
+		return
+	}
+	mid := n / 2
+	bs := max(0, mid-ac.depth)
+	p := (*pending)[:0]
+	shift := ac.shift
+	delta, class := ac.delta, &ac.class
+	sa, sb := 0, 0
+	// The first half is [0, mid); the second, from bs to the end, is at
+	// least as long. A hit of the second half that ends by mid is the
+	// first half's.
+	for i := 0; i < mid; i++ {
+		j := bs + i
+		na := delta[sa<<shift|int(class[text[i]])]
+		nb := delta[sb<<shift|int(class[text[j]])]
+		sa, sb = int(na&^acHasOut), int(nb&^acHasOut)
+		if na&acHasOut != 0 {
+			ac.report(text, i, sa, hit)
+		}
+		if nb&acHasOut != 0 && j >= mid {
+			p = append(p, acPending{int32(j), int32(sb)})
+		}
+	}
+	for j := bs + mid; j < n; j++ {
+		nb := delta[sb<<shift|int(class[text[j]])]
+		sb = int(nb &^ acHasOut)
+		if nb&acHasOut != 0 && j >= mid {
+			p = append(p, acPending{int32(j), int32(sb)})
+		}
+	}
+	for _, q := range p {
+		ac.report(text, int(q.i), int(q.state), hit)
+	}
+	*pending = p
 }
 
 // needsVerify reports whether the automaton's hits of a literal must be

@@ -376,3 +376,33 @@ func TestMayHaveDigit(t *testing.T) {
 		assert.Equal(t, tt.want, []int32(s.digits), tt.text)
 	}
 }
+
+// scanText, which scans a long text as two interleaved halves, reports
+// the same hits in the same order as one pass of scan, for texts of many
+// lengths around the split and hits on both sides of the middle.
+func TestScanTextSplit(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	d, err := Compile(lexs)
+	require.NoError(t, err)
+	require.NotNil(t, d.ac)
+	type hit struct {
+		a, b  int
+		regex int32
+		also  int8
+	}
+	base := strings.Repeat("Trust me, this never fails: sure thing! I cannot agree, it's the best ever. ", 40)
+	var pending []acPending
+	for _, n := range []int{0, 1, 7, acSplitMin - 1, acSplitMin, acSplitMin + 1, 777, 1024, 1501, 2048, len(base) - 5} {
+		for _, shift := range []int{0, 1, 3, 5} {
+			text := base[shift : shift+n]
+			var want, got []hit
+			d.ac.scan(text, 0, len(text), func(a, b int, r int32, also int8) { want = append(want, hit{a, b, r, also}) })
+			d.ac.scanText(text, &pending, func(a, b int, r int32, also int8) { got = append(got, hit{a, b, r, also}) })
+			require.Equal(t, want, got, "length %d from %d", n, shift)
+			if n >= acSplitMin {
+				require.NotEmpty(t, want, "length %d: the test text should hit", n)
+			}
+		}
+	}
+}
