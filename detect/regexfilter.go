@@ -1018,59 +1018,92 @@ func (ac *acMatcher) report(text string, i, state int, hit func(start, end int, 
 	}
 }
 
-// acSplitMin is the shortest text scanText splits in two.
-const acSplitMin = 512
+// acSplitMin is the shortest text scanText splits into acStreams parts.
+const acSplitMin = 1024
 
-// acPending is a hit of the second half of a split scan, kept until the
-// first half's hits are reported: the byte it ends at, and the state.
+// acStreams is the number of parts scanText scans side by side.
+const acStreams = 4
+
+// acPending is a hit of a later part of a split scan, kept until the
+// earlier parts' hits are reported: the byte it ends at, and the state.
 type acPending struct{ i, state int32 }
 
-// scanText is scan over a whole text. A long text is scanned as two
-// halves in one loop, a step of each per turn: each step waits for the
-// table row the previous one chose, and two independent chains of such
-// steps overlap their waits. The second half starts depth bytes early,
-// in the start state: the state after a byte depends only on the last
-// depth bytes, so from the middle on it is the state a single pass would
-// have. Hits come in the same order as from scan; pending holds the
-// second half's meanwhile.
-func (ac *acMatcher) scanText(text string, pending *[]acPending, hit func(start, end int, regex int32, also int8)) {
+// scanText is scan over a whole text. A long text is cut into acStreams
+// parts scanned in one loop, a step of each per turn: each step waits for
+// the table row the previous one chose, and independent chains of such
+// steps overlap their waits. A part after the first starts depth bytes
+// early, in the start state: the state after a byte depends only on the
+// last depth bytes, so from the part's own start on it is the state a
+// single pass would have. Hits come in the same order as from scan;
+// pending holds the later parts' meanwhile.
+func (ac *acMatcher) scanText(text string, pending *[acStreams - 1][]acPending, hit func(start, end int, regex int32, also int8)) {
 	n := len(text)
 	if n < acSplitMin {
 		ac.scan(text, 0, n, hit)
 		return
 	}
-	mid := n / 2
-	bs := max(0, mid-ac.depth)
-	p := (*pending)[:0]
+	// Part k reports the hits that end in (q[k], q[k+1]], scanning from
+	// from[k].
+	var q [acStreams + 1]int
+	var from [acStreams]int
+	for k := range q {
+		q[k] = k * n / acStreams
+	}
+	steps := q[1]
+	for k := 1; k < acStreams; k++ {
+		from[k] = max(0, q[k]-ac.depth)
+		steps = min(steps, q[k+1]-from[k])
+	}
+	p1, p2, p3 := pending[0][:0], pending[1][:0], pending[2][:0]
 	shift := ac.shift
 	delta, class := ac.delta, &ac.class
-	sa, sb := 0, 0
-	// The first half is [0, mid); the second, from bs to the end, is at
-	// least as long. A hit of the second half that ends by mid is the
-	// first half's.
-	for i := 0; i < mid; i++ {
-		j := bs + i
-		na := delta[sa<<shift|int(class[text[i]])]
-		nb := delta[sb<<shift|int(class[text[j]])]
-		sa, sb = int(na&^acHasOut), int(nb&^acHasOut)
-		if na&acHasOut != 0 {
-			ac.report(text, i, sa, hit)
+	var s0, s1, s2, s3 int
+	for k := 0; k < steps; k++ {
+		i1, i2, i3 := from[1]+k, from[2]+k, from[3]+k
+		n0 := delta[s0<<shift|int(class[text[k]])]
+		n1 := delta[s1<<shift|int(class[text[i1]])]
+		n2 := delta[s2<<shift|int(class[text[i2]])]
+		n3 := delta[s3<<shift|int(class[text[i3]])]
+		s0, s1, s2, s3 = int(n0&^acHasOut), int(n1&^acHasOut), int(n2&^acHasOut), int(n3&^acHasOut)
+		if (n0|n1|n2|n3)&acHasOut == 0 {
+			continue
 		}
-		if nb&acHasOut != 0 && j >= mid {
-			p = append(p, acPending{int32(j), int32(sb)})
+		if n0&acHasOut != 0 {
+			ac.report(text, k, s0, hit)
+		}
+		if n1&acHasOut != 0 && i1 >= q[1] {
+			p1 = append(p1, acPending{int32(i1), int32(s1)})
+		}
+		if n2&acHasOut != 0 && i2 >= q[2] {
+			p2 = append(p2, acPending{int32(i2), int32(s2)})
+		}
+		if n3&acHasOut != 0 && i3 >= q[3] {
+			p3 = append(p3, acPending{int32(i3), int32(s3)})
 		}
 	}
-	for j := bs + mid; j < n; j++ {
-		nb := delta[sb<<shift|int(class[text[j]])]
-		sb = int(nb &^ acHasOut)
-		if nb&acHasOut != 0 && j >= mid {
-			p = append(p, acPending{int32(j), int32(sb)})
+	// Each part's last steps, one part at a time.
+	state := [acStreams]int{s0, s1, s2, s3}
+	parts := [acStreams]*[]acPending{nil, &p1, &p2, &p3}
+	for k := 0; k < acStreams; k++ {
+		st := state[k]
+		for i := from[k] + steps; i < q[k+1]; i++ {
+			next := delta[st<<shift|int(class[text[i]])]
+			st = int(next &^ acHasOut)
+			switch {
+			case next&acHasOut == 0 || i < q[k]:
+			case k == 0:
+				ac.report(text, i, st, hit)
+			default:
+				*parts[k] = append(*parts[k], acPending{int32(i), int32(st)})
+			}
 		}
 	}
-	for _, q := range p {
-		ac.report(text, int(q.i), int(q.state), hit)
+	for _, p := range [...][]acPending{p1, p2, p3} {
+		for _, h := range p {
+			ac.report(text, int(h.i), int(h.state), hit)
+		}
 	}
-	*pending = p
+	pending[0], pending[1], pending[2] = p1, p2, p3
 }
 
 // needsVerify reports whether the automaton's hits of a literal must be

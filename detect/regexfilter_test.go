@@ -377,7 +377,7 @@ func TestMayHaveDigit(t *testing.T) {
 	}
 }
 
-// scanText, which scans a long text as two interleaved halves, reports
+// scanText, which scans a long text as interleaved parts, reports
 // the same hits in the same order as one pass of scan, for texts of many
 // lengths around the split and hits on both sides of the middle.
 func TestScanTextSplit(t *testing.T) {
@@ -392,7 +392,7 @@ func TestScanTextSplit(t *testing.T) {
 		also  int8
 	}
 	base := strings.Repeat("Trust me, this never fails: sure thing! I cannot agree, it's the best ever. ", 40)
-	var pending []acPending
+	var pending [acStreams - 1][]acPending
 	for _, n := range []int{0, 1, 7, acSplitMin - 1, acSplitMin, acSplitMin + 1, 777, 1024, 1501, 2048, len(base) - 5} {
 		for _, shift := range []int{0, 1, 3, 5} {
 			text := base[shift : shift+n]

@@ -142,7 +142,7 @@ type scratch struct {
 	cache     map[string]int32
 	cacheVal  []int32 // per cached word: nMatchers stem symbols
 	cands     []cand
-	acPending []acPending // hits of the second half of a split literal scan
+	acPending [acStreams - 1][]acPending // hits of the later parts of a split literal scan
 	runes     []rune
 	runeText  string  // the text runes holds
 	blockByte []int32 // byte offset of the first rune of each block
