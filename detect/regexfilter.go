@@ -990,7 +990,7 @@ const acHasOut = 1 << 15
 // the whole text.
 func (ac *acMatcher) scan(text string, from, to int, hit func(start, end int, regex int32, also int8)) {
 	state := 0
-	shift := ac.shift
+	shift := ac.shift & 63 // known to be below 64: no extra check on each shift
 	// Locals, so that the loop does not reload them after each hit call.
 	delta, class := ac.delta, &ac.class
 	for i := from; i < to; i++ {
@@ -1055,7 +1055,7 @@ func (ac *acMatcher) scanText(text string, pending *[acStreams - 1][]acPending, 
 		steps = min(steps, q[k+1]-from[k])
 	}
 	p1, p2, p3 := pending[0][:0], pending[1][:0], pending[2][:0]
-	shift := ac.shift
+	shift := ac.shift & 63 // known to be below 64: no extra check on each shift
 	delta, class := ac.delta, &ac.class
 	var s0, s1, s2, s3 int
 	for k := 0; k < steps; k++ {
