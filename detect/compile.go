@@ -522,6 +522,7 @@ func prefixFilter(src string, matchCase bool, prefixes literalSet) *acMatcher {
 		ac = buildAC(plits)
 	}
 	prefixCache.Store(key, &prefixAC{ac})
+	noteCached()
 	return ac
 }
 
@@ -733,6 +734,7 @@ func splitWord(w string) ([]token.Piece, error) {
 		return nil, fmt.Errorf("%q has no letters, digits or emoji to match", w)
 	}
 	pieceCache.Store(w, ps)
+	noteCached()
 	return ps, nil
 }
 
@@ -741,3 +743,34 @@ func splitWord(w string) ([]token.Piece, error) {
 // words, and the split is a pure function of the word. The slices are
 // never modified.
 var pieceCache sync.Map
+
+// compileCacheLimit bounds the process-wide compile caches (lexWords,
+// pieceCache, literalCache, prefixCache): when they hold more entries in
+// all, they are emptied and fill again as Compile needs them. The
+// built-in lexicons take about 18,000; a service that compiles many
+// different lexicons stays near this bound (tens of MB) instead of
+// growing for ever. A variable, for tests.
+var compileCacheLimit int64 = 1 << 18
+
+// compileCacheSize counts the entries stored in the compile caches since
+// they were last emptied.
+var compileCacheSize atomic.Int64
+
+// noteCached counts one more entry in the compile caches, and empties
+// them all when they hold more than compileCacheLimit.
+func noteCached() {
+	if compileCacheSize.Add(1) > compileCacheLimit {
+		forgetCompileCaches()
+	}
+}
+
+// forgetCompileCaches empties the process-wide compile caches. Compile
+// calls running meanwhile are unaffected: they keep what they already
+// looked up, and store again what they need.
+func forgetCompileCaches() {
+	compileCacheSize.Store(0)
+	lexWords.Clear()
+	pieceCache.Clear()
+	literalCache.Clear()
+	prefixCache.Clear()
+}

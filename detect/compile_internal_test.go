@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/redflag-go/redflag/lexicon"
 )
 
 // runTasks runs every task once, whatever GOMAXPROCS is, and a task's
@@ -40,5 +43,33 @@ func TestRunTasks(t *testing.T) {
 			}
 			assert.Equal(t, int32(tt.n), ran.Load())
 		})
+	}
+}
+
+// The process-wide compile caches stay under their bound: past it they
+// are emptied, and Compile works the same, however often that happens
+// during it.
+func TestCompileCacheLimit(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	ref, err := Compile(lexs)
+	require.NoError(t, err)
+	texts := []string{
+		"This changes everything!!! Studies show 97% of experts agree. Tag a friend 🧵",
+		"Esto lo cambia todo. Según un estudio de Harvard, nadie te lo cuenta.",
+		"We replaced the rotten floor joists over the weekend.",
+	}
+	defer func(old int64) { compileCacheLimit = old; forgetCompileCaches() }(compileCacheLimit)
+	compileCacheLimit = 1000
+	forgetCompileCaches()
+	d, err := Compile(lexs)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, compileCacheSize.Load(), compileCacheLimit)
+	for _, text := range texts {
+		want, err := ref.Score(text)
+		require.NoError(t, err)
+		got, err := d.Score(text)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, text)
 	}
 }

@@ -178,6 +178,7 @@ func (m *matcher) lexWordOf(w string) (*lexWord, error) {
 		lw.stems[i] = m.stemOf(pc)
 	}
 	m.words.Store(w, lw)
+	noteCached()
 	return lw, nil
 }
 

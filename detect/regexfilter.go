@@ -128,6 +128,7 @@ func regexLiterals(src string, matchCase bool) (regexFilter, error) {
 	}
 	f, err := analyseRegex(src, matchCase)
 	literalCache.Store(key, literalResult{f, err})
+	noteCached()
 	return f, err
 }
 
