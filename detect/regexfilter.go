@@ -1020,7 +1020,7 @@ func (ac *acMatcher) report(text string, i, state int, hit func(start, end int, 
 }
 
 // acSplitMin is the shortest text scanText splits into acStreams parts.
-const acSplitMin = 1024
+const acSplitMin = 256
 
 // acStreams is the number of parts scanText scans side by side.
 const acStreams = 4

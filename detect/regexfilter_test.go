@@ -393,7 +393,7 @@ func TestScanTextSplit(t *testing.T) {
 	}
 	base := strings.Repeat("Trust me, this never fails: sure thing! I cannot agree, it's the best ever. ", 40)
 	var pending [acStreams - 1][]acPending
-	for _, n := range []int{0, 1, 7, acSplitMin - 1, acSplitMin, acSplitMin + 1, 777, 1024, 1501, 2048, len(base) - 5} {
+	for _, n := range []int{0, 1, 7, acSplitMin - 1, acSplitMin, acSplitMin + 1, 281, 300, 777, 1024, 1501, 2048, len(base) - 5} {
 		for _, shift := range []int{0, 1, 3, 5} {
 			text := base[shift : shift+n]
 			var want, got []hit
