@@ -218,6 +218,18 @@ func nextField(s string, i int) (f string, next int) {
 
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
+// plainWordStart marks the bytes that start no special phrase part: an
+// ASCII letter or digit cannot begin "^", "$", "*", "...", "…" or "=".
+var plainWordStart = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return
+}()
+
 func appendPhrase(parts []PhrasePart, s string) ([]PhrasePart, error) {
 	base := len(parts)
 	words := 0
@@ -228,6 +240,11 @@ func appendPhrase(parts []PhrasePart, s string) ([]PhrasePart, error) {
 	for fi := 0; f != ""; fi++ {
 		nf, nnext := nextField(s, next)
 		switch {
+		case plainWordStart[f[0]]:
+			// The common case: a word that is none of the special forms
+			// below, which all start with ^ $ * . = or "…".
+			parts = append(parts, PhrasePart{Word: f})
+			words++
 		case f == "^":
 			if fi != 0 {
 				return nil, fmt.Errorf("phrase %q has ^ after its start; ^ (start of sentence) must come first", s)
