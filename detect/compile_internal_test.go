@@ -56,7 +56,7 @@ func TestCompileCacheLimit(t *testing.T) {
 	require.NoError(t, err)
 	texts := []string{
 		"This changes everything!!! Studies show 97% of experts agree. Tag a friend 🧵",
-		"Esto lo cambia todo. Según un estudio de Harvard, nadie te lo cuenta.",
+		"Esto es revolucionario. Según un estudio de Harvard, nadie te lo cuenta.",
 		"We replaced the rotten floor joists over the weekend.",
 	}
 	defer func(old int64) { compileCacheLimit = old; forgetCompileCaches() }(compileCacheLimit)
