@@ -229,19 +229,23 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 	}
 	d.rules = make([]rule, 0, total)
 	phraseWords := map[string]int{} // language -> words in its phrases
+	withExact := make([]bool, total) // per entry: some phrase may have an =exact word
+	at := 0
 	for _, lex := range lexs {
 		if lex == nil {
 			continue
 		}
 		for _, e := range lex.Entries {
-			if len(e.Phrases) == 0 {
-				continue
-			}
 			n := 0
 			for _, p := range e.Phrases {
 				n += strings.Count(p, " ") + 1
+				withExact[at] = withExact[at] || strings.IndexByte(p, '=') >= 0
+			}
+			for _, p := range e.Unless {
+				withExact[at] = withExact[at] || strings.IndexByte(p, '=') >= 0
 			}
 			phraseWords[e.Lang] += n
+			at++
 		}
 	}
 	groups := map[string]*matcher{}       // stemmer group -> its phrase trie
@@ -348,7 +352,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			d.rules = append(d.rules, r)
 		}
 	}
-	d.registerExact(groups, unless)
+	d.registerExact(groups, unless, withExact)
 	// The tries and the regex literal automaton are independent of each
 	// other: they are built side by side, below. The prefix automata are
 	// mostly cached; they are set here.
@@ -628,11 +632,16 @@ func runTasks(tasks []func()) {
 // registerExact gives every "=exact" phrase word of every trie its
 // exact-form symbol before the tries are built, so that building them
 // side by side only reads the shared table. Phrases that do not parse
-// are left to the build, which reports them.
-func (d *Detector) registerExact(groups map[string]*matcher, unless map[string][]*matcher) {
+// are left to the build, which reports them. withExact marks, by
+// position in the lexicons, the entries with an "=" in some phrase; the
+// others have nothing to register.
+func (d *Detector) registerExact(groups map[string]*matcher, unless map[string][]*matcher, withExact []bool) {
 	var parts []lexicon.PhrasePart
 	scan := func(m *matcher) {
 		for _, r := range m.jobs {
+			if !withExact[d.rules[r].seq] {
+				continue // no phrase of the entry has an "="
+			}
 			phrases := d.rules[r].entry.Phrases
 			if m.unlessOf {
 				phrases = d.rules[r].entry.Unless
