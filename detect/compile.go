@@ -228,7 +228,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		d.categories = append(d.categories, c)
 	}
 	d.rules = make([]rule, 0, total)
-	phraseWords := map[string]int{} // language -> words in its phrases
+	phraseWords := map[string]int{}  // language -> words in its phrases
 	withExact := make([]bool, total) // per entry: some phrase may have an =exact word
 	at := 0
 	for _, lex := range lexs {
