@@ -406,3 +406,39 @@ func TestScanTextSplit(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScanText checks the split literal scan against one pass over any
+// text, valid UTF-8 or not: the same hits in the same order.
+func FuzzScanText(f *testing.F) {
+	for _, s := range []string{
+		strings.Repeat("Trust me, this never fails: sure thing! ", 8),
+		strings.Repeat("¿Y él? Nunca, según un estudio de 2024. ", 9),
+		strings.Repeat("ab\xff\xfe c", 70),
+		strings.Repeat("x", 300) + "never " + strings.Repeat("y", 300),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		fuzzRegexOnce.Do(func() {
+			lexs, err := lexicon.Builtin()
+			if err != nil {
+				panic(err)
+			}
+			fuzzRegexDet, err = Compile(lexs, WithRegexTimeout(10*time.Second))
+			if err != nil {
+				panic(err)
+			}
+		})
+		ac := fuzzRegexDet.ac
+		type hit struct {
+			a, b  int
+			regex int32
+			also  int8
+		}
+		var want, got []hit
+		ac.scan(text, 0, len(text), func(a, b int, r int32, also int8) { want = append(want, hit{a, b, r, also}) })
+		var pending [acStreams - 1][]acPending
+		ac.scanText(text, &pending, func(a, b int, r int32, also int8) { got = append(got, hit{a, b, r, also}) })
+		require.Equal(t, want, got)
+	})
+}
