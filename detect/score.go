@@ -58,7 +58,8 @@ type hotSlot struct {
 // hotKeyLen is the longest word the direct-mapped cache holds.
 const hotKeyLen = 27
 
-// hotNone marks a hot slot whose word is in no phrase.
+// hotNone marks a hot slot whose word is in no phrase (whether the
+// prefilter rejected it or its stems are in no trie).
 const hotNone = -1
 
 // maxCacheWords bounds the per-goroutine cache of word stems.
@@ -288,11 +289,12 @@ func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 		return nil
 	}
 	if off, ok := s.cache[string(f)]; ok {
-		remember(off)
 		v := s.cacheVal[off : int(off)+stride]
 		if v[0] == 0 {
+			remember(hotNone)
 			return nil
 		}
+		remember(off)
 		return v[1:]
 	}
 	if len(s.cache) >= maxCacheWords {
@@ -303,7 +305,6 @@ func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 	}
 	off := int32(len(s.cacheVal))
 	word := string(f)
-	remember(off)
 	id, ok := d.exact[word]
 	if !ok {
 		id = -1
@@ -329,8 +330,10 @@ func (d *Detector) wordSyms(s *scratch, f []byte, emoji bool) []int32 {
 	}
 	s.cache[word] = off
 	if !known {
+		remember(hotNone) // a hit then needs no look at the values
 		return nil
 	}
+	remember(off)
 	return s.cacheVal[off+1 : int(off)+stride]
 }
 
