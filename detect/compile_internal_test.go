@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -9,6 +10,9 @@ import (
 
 	"github.com/redflag-go/redflag/lexicon"
 )
+
+// errTaskFailed is what a task of TestRunTasks panics with on purpose.
+var errTaskFailed = errors.New("this task fails on purpose")
 
 // runTasks runs every task once, whatever GOMAXPROCS is, and a task's
 // panic reaches the caller after the other tasks have finished.
@@ -32,14 +36,14 @@ func TestRunTasks(t *testing.T) {
 				tasks[i] = func() {
 					ran.Add(1)
 					if i == tt.panics {
-						panic("task failed")
+						panic(errTaskFailed)
 					}
 				}
 			}
 			if tt.panics < 0 {
 				runTasks(tasks)
 			} else {
-				assert.PanicsWithValue(t, "task failed", func() { runTasks(tasks) })
+				assert.PanicsWithValue(t, errTaskFailed, func() { runTasks(tasks) })
 			}
 			assert.Equal(t, int32(tt.n), ran.Load())
 		})

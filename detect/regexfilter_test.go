@@ -293,6 +293,22 @@ var (
 	fuzzRegexDet  *Detector
 )
 
+// fuzzDetector returns the detector the fuzz targets share, compiled
+// from the built-ins on first use with a generous regex timeout.
+func fuzzDetector() *Detector {
+	fuzzRegexOnce.Do(func() {
+		lexs, err := lexicon.Builtin()
+		if err != nil {
+			panic(err)
+		}
+		fuzzRegexDet, err = Compile(lexs, WithRegexTimeout(10*time.Second))
+		if err != nil {
+			panic(err)
+		}
+	})
+	return fuzzRegexDet
+}
+
 // FuzzRegexPrefilter checks, on any short text, that the prefiltered and
 // anchored regex runs find exactly the matches a plain scan of the whole
 // text finds: none lost, none added.
@@ -312,17 +328,7 @@ func FuzzRegexPrefilter(f *testing.F) {
 		if len(text) > 400 || !utf8.ValidString(text) {
 			t.Skip("short valid UTF-8 only: windows reach 160 bytes around a literal")
 		}
-		fuzzRegexOnce.Do(func() {
-			lexs, err := lexicon.Builtin()
-			if err != nil {
-				panic(err)
-			}
-			fuzzRegexDet, err = Compile(lexs, WithRegexTimeout(10*time.Second))
-			if err != nil {
-				panic(err)
-			}
-		})
-		d := fuzzRegexDet
+		d := fuzzDetector()
 		s := newScratch(d).(*scratch)
 		got, errs := d.runRegexes(s, text, nil)
 		if len(errs) > 0 {
@@ -419,17 +425,7 @@ func FuzzScanText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		fuzzRegexOnce.Do(func() {
-			lexs, err := lexicon.Builtin()
-			if err != nil {
-				panic(err)
-			}
-			fuzzRegexDet, err = Compile(lexs, WithRegexTimeout(10*time.Second))
-			if err != nil {
-				panic(err)
-			}
-		})
-		ac := fuzzRegexDet.ac
+		ac := fuzzDetector().ac
 		type hit struct {
 			a, b  int
 			regex int32
