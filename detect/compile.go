@@ -283,10 +283,8 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 		est = est * 5 / 8
 		m.nodes = slices.Grow(m.nodes, est)
 		m.edgeList = make([]listItem, 0, est)
-		// The built-in lexicons have about one distinct word per five
-		// nodes and one stem per six or seven: sized so, the maps rarely
-		// grow.
-		m.wordKeys = make(map[string]keySpan, est/5)
+		// The built-in lexicons have about one stem per six or seven
+		// nodes: sized so, the map rarely grows.
 		m.stems = make(map[string]int32, est/7)
 		groups[key] = m
 		return m
@@ -756,7 +754,7 @@ var pieceCache sync.Map
 // compileCacheLimit bounds the process-wide compile caches (lexWords,
 // pieceCache, literalCache, prefixCache): when they hold more entries in
 // all, they are emptied and fill again as Compile needs them. The
-// built-in lexicons take about 18,000; a service that compiles many
+// built-in lexicons take about 36,000; a service that compiles many
 // different lexicons stays near this bound (tens of MB) instead of
 // growing for ever. A variable, for tests.
 var compileCacheLimit int64 = 1 << 18

@@ -359,3 +359,57 @@ func TestCompileErrorOrder(t *testing.T) {
 		"x.yaml:15 hype.fr.c phrases[0]",
 	}, got)
 }
+
+// TestCompileFromCachedPhrases compiles the same lexicon from empty
+// caches and again from the phrases and words the first Compile left in
+// them: every kind of phrase part must compile the same either way, and
+// a phrase that does not compile must be reported both times.
+func TestCompileFromCachedPhrases(t *testing.T) {
+	entry := func(id, lang string, phrases ...string) lexicon.Entry {
+		return lexicon.Entry{ID: id, Category: "hype", Lang: lang, Weight: 1, Message: "m", Source: "s",
+			Phrases: phrases, Pos: lexicon.Position{File: "x.yaml", Line: 1}}
+	}
+	good := &lexicon.Lexicon{Name: "x.yaml", Entries: []lexicon.Entry{
+		entry("hype.en.a", "en", "game changer", "^ thoughts $", "the best * ever", "tag ...2 friend", "=Changes everything"),
+		entry("hype.en.b", "en", "e-mail blast", "game changing", "blast"),
+		entry("hype.es.c", "es", "cambia ... todo", "=CAMBIA todo"),
+		entry("hype.xx.d", "xx", "zorp glim", "🚀 moon"),
+	}}
+	texts := []string{
+		"This is a game changer. Thoughts", "the best phone ever", "Tag your best friend!",
+		"It changes everything. It Changes everything.", "An e-mail blast.", "Game changing blast",
+		"Esto cambia casi todo. CAMBIA todo.", "zorp glim 🚀 moon", "nothing here",
+	}
+	bad := &lexicon.Lexicon{Name: "x.yaml", Entries: []lexicon.Entry{
+		entry("hype.en.e", "en", "fine words", "!!!"),
+		entry("hype.en.f", "en", "fine ...9 words"),
+	}}
+	compile := func() ([]detect.Report, []string) {
+		d, err := detect.Compile([]*lexicon.Lexicon{good})
+		require.NoError(t, err)
+		var reps []detect.Report
+		for _, text := range texts {
+			rep, err := d.Score(text)
+			require.NoError(t, err)
+			reps = append(reps, rep)
+		}
+		_, err = detect.Compile([]*lexicon.Lexicon{bad})
+		require.Error(t, err)
+		var msgs []string
+		for _, e := range lexicon.AsList(err) {
+			msgs = append(msgs, e.Error())
+		}
+		return reps, msgs
+	}
+	detect.ForgetCompileCaches()
+	coldReps, coldErrs := compile()
+	warmReps, warmErrs := compile()
+	assert.Equal(t, coldReps, warmReps)
+	assert.Equal(t, coldErrs, warmErrs)
+	assert.Len(t, coldErrs, 2)
+	flagged := 0
+	for _, rep := range coldReps {
+		flagged += len(rep.Matches)
+	}
+	assert.GreaterOrEqual(t, flagged, 10, "the phrases must match their texts")
+}

@@ -27,17 +27,19 @@ type matcher struct {
 	lang  string              // language code; "" for the unstemmed group
 	stem  func(string) string // nil: words are matched as folded
 	stems map[string]int32    // stem -> symbol id
-	words *sync.Map           // how lexicon words split and stem (see lexWords)
+	group *wordGroup          // how lexicon words and phrases compile (see lexWords)
 	// While compiling: the rules whose phrases the trie holds, or, in an
 	// exception trie (unlessOf), the one rule whose exceptions it holds.
 	jobs     []int32
 	unlessOf bool
-	// While compiling: the trie keys of each phrase word met so far, as
-	// written (plain and =exact words apart), as spans of keyArena; and
-	// a buffer for parsed phrases.
-	wordKeys, exactKeys map[string]keySpan
+	// While compiling: the trie keys of each phrase word met so far,
+	// indexed by the word's id in group (plain and =exact words apart),
+	// as spans of keyArena (a span with no keys is a word not met yet);
+	// and buffers for parsing phrases.
+	wordKeys, exactKeys []keySpan
 	keyArena            []int32
 	partBuf             []lexicon.PhrasePart
+	stepBuf             []phraseStep
 	// wide indexes the edges of nodes with many of them, while compiling
 	// (the root has over a thousand): from<<32 | key -> child.
 	wide  map[uint64]int32
@@ -130,8 +132,7 @@ type keySpan struct{ start, n int32 }
 
 // newMatcher returns an empty trie for a language.
 func newMatcher(lang string, stem func(string) string) *matcher {
-	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang)),
-		wordKeys: map[string]keySpan{}, exactKeys: map[string]keySpan{}}
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang))}
 	m.nodes = append(m.nodes, newNode())
 	return m
 }
@@ -148,38 +149,151 @@ type lexWord struct {
 	stems  []string // stems[i] is the stem of pieces[i] (its text if unstemmed)
 }
 
-// lexWords remembers, per stemmer group, how lexicon words split and
-// stem (group key -> *sync.Map of word -> *lexWord), across Compile
-// calls in one process. Splitting and stemming are pure functions, so
-// sharing them is safe; it makes compiling the same or similar lexicons
-// again (per-tenant options, tests) cheap. It holds lexicon words only,
-// never scored text.
+// phraseStep is one part of a compiled phrase: a word, by its id in the
+// group, or one of the markers. It holds no pointer, so the collector
+// never scans the steps of the phrases a group has compiled.
+type phraseStep struct {
+	word int32 // for stepWord and stepExact: the index of the word in wordGroup.byID
+	kind uint8
+	gap  uint8 // for stepGap: the most words it skips
+}
+
+// Kinds of phrase steps.
+const (
+	stepWord  uint8 = iota // a word matched by its stems
+	stepExact              // an =exact word
+	stepAny                // *
+	stepGap                // ... or ...N
+	stepStart              // ^
+	stepEnd                // $
+)
+
+// wordGroup holds what one stemmer group has compiled so far in this
+// process: how each word splits and stems (words: word -> id, an index
+// in byID), and the steps of each phrase (phrases: phrase -> start<<32 |
+// length of its run in steps). All three slices only grow, so what a
+// Compile once read stays valid.
+type wordGroup struct {
+	mu      sync.RWMutex
+	words   map[string]int32
+	byID    []*lexWord
+	phrases map[string]uint64
+	steps   []phraseStep
+}
+
+// lexWords remembers, per stemmer group (group key -> *wordGroup), how
+// lexicon words split and stem and how phrases parse, across Compile
+// calls in one process. Both are pure functions of the text, so sharing
+// them is safe; it makes compiling the same or similar lexicons again
+// (per-tenant options, tests) cheap. It holds lexicon words and phrases
+// only, never scored text.
 var lexWords sync.Map
 
-// lexWordOf returns how a phrase word splits and stems in this group.
-func (m *matcher) lexWordOf(w string) (*lexWord, error) {
-	if m.words == nil {
+// wordGroup returns the process-wide cache of this matcher's group.
+func (m *matcher) wordGroup() *wordGroup {
+	if m.group == nil {
 		key := m.lang
 		if m.stem == nil {
 			key = ""
 		}
-		c, _ := lexWords.LoadOrStore(key, new(sync.Map))
-		m.words = c.(*sync.Map)
+		g, _ := lexWords.LoadOrStore(key, &wordGroup{words: map[string]int32{}, phrases: map[string]uint64{}})
+		m.group = g.(*wordGroup)
 	}
-	if v, ok := m.words.Load(w); ok {
-		return v.(*lexWord), nil
+	return m.group
+}
+
+// lexWordOf returns the id of a phrase word in this group, splitting and
+// stemming it if the group has not met it yet.
+func (m *matcher) lexWordOf(w string) (int32, error) {
+	g := m.wordGroup()
+	g.mu.RLock()
+	id, ok := g.words[w]
+	g.mu.RUnlock()
+	if ok {
+		return id, nil
 	}
 	pieces, err := splitWord(w)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	lw := &lexWord{pieces: pieces, stems: make([]string, len(pieces))}
 	for i, pc := range pieces {
 		lw.stems[i] = m.stemOf(pc)
 	}
-	m.words.Store(w, lw)
-	noteCached()
-	return lw, nil
+	g.mu.Lock()
+	id, ok = g.words[w] // stored by another Compile meanwhile?
+	if !ok {
+		id = int32(len(g.byID))
+		g.words[w] = id
+		g.byID = append(g.byID, lw)
+	}
+	g.mu.Unlock()
+	if !ok {
+		noteCached()
+	}
+	return id, nil
+}
+
+// stepsOf returns the steps of a phrase in this group, or the reason it
+// does not compile. A phrase that compiles is kept for the next Compile.
+// The steps are valid until the next call.
+func (m *matcher) stepsOf(phrase string) ([]phraseStep, error) {
+	g := m.wordGroup()
+	g.mu.RLock()
+	v, ok := g.phrases[phrase]
+	steps := g.steps
+	g.mu.RUnlock()
+	if ok {
+		return steps[v>>32 : v>>32+v&(1<<32-1)], nil
+	}
+	parts, err := lexicon.AppendPhrase(m.partBuf[:0], phrase)
+	if err != nil {
+		return nil, err
+	}
+	m.partBuf = parts
+	steps = m.stepBuf[:0]
+	for _, p := range parts {
+		st := phraseStep{kind: stepWord}
+		switch {
+		case p.SentenceStart:
+			st.kind = stepStart
+		case p.SentenceEnd:
+			st.kind = stepEnd
+		case p.Any:
+			st.kind = stepAny
+		case p.Gap > 0:
+			st.kind, st.gap = stepGap, uint8(p.Gap)
+		default:
+			if p.Exact {
+				st.kind = stepExact
+			}
+			if st.word, err = m.lexWordOf(p.Word); err != nil {
+				return nil, err
+			}
+		}
+		steps = append(steps, st)
+	}
+	m.stepBuf = steps
+	g.mu.Lock()
+	_, stored := g.phrases[phrase] // by another Compile meanwhile?
+	if !stored {
+		g.phrases[phrase] = uint64(len(g.steps))<<32 | uint64(len(steps))
+		g.steps = append(g.steps, steps...)
+	}
+	g.mu.Unlock()
+	if !stored {
+		noteCached()
+	}
+	return steps, nil
+}
+
+// lexWordByID returns the word with an id from lexWordOf, and how many
+// words the group knows.
+func (m *matcher) lexWordByID(id int32) (*lexWord, int) {
+	g := m.group
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.byID[id], len(g.byID)
 }
 
 // stemOf returns the stem of a folded word in this group's language.
@@ -203,8 +317,8 @@ func (m *matcher) intern(s string) int32 {
 // finish lays out the build lists and builds the lookup tables used at
 // scoring time.
 func (m *matcher) finish() {
-	m.words, m.wide = nil, nil // compile-time only
-	m.wordKeys, m.exactKeys, m.keyArena, m.partBuf = nil, nil, nil, nil
+	m.group, m.wide = nil, nil // compile-time only
+	m.wordKeys, m.exactKeys, m.keyArena, m.partBuf, m.stepBuf = nil, nil, nil, nil, nil
 	if cap(m.nodes) > len(m.nodes)+len(m.nodes)/8 {
 		m.nodes = slices.Clone(m.nodes) // drop the room reserved while compiling
 	}
@@ -363,48 +477,47 @@ const wideEdges = 16
 // add compiles one phrase for rule r into the trie.
 // vocab, when not nil, collects every folded word of the phrase.
 func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[string]bool) error {
-	parts, err := lexicon.AppendPhrase(m.partBuf[:0], phrase)
+	steps, err := m.stepsOf(phrase)
 	if err != nil {
 		return err
 	}
-	m.partBuf = parts
 	cur := int32(0)
 	words := 0
 	cross := m.cross[r]
-	for _, p := range parts {
+	for _, st := range steps {
 		if cross {
 			m.nodes[cur].cross = true
 		}
-		switch {
-		case p.SentenceStart:
+		switch st.kind {
+		case stepStart:
 			cur = m.child(cur, anchorStart)
 			m.hasStart = true
-		case p.SentenceEnd:
+		case stepEnd:
 			cur = m.child(cur, anchorEnd)
-		case p.Any:
+		case stepAny:
 			if m.nodes[cur].any < 0 {
 				c := m.newChild()
 				m.nodes[cur].any = c
 			}
 			cur = m.nodes[cur].any
 			words++
-		case p.Gap > 0:
+		case stepGap:
 			var found int32 = -1
 			for i := m.nodes[cur].g0; i >= 0; i = m.gapList[i].next {
-				if m.gapList[i].a == int32(p.Gap) {
+				if m.gapList[i].a == int32(st.gap) {
 					found = m.gapList[i].b
 				}
 			}
 			if found < 0 {
 				found = m.newChild()
 				n := &m.nodes[cur]
-				m.gapList = append(m.gapList, listItem{a: int32(p.Gap), b: found, next: n.g0})
+				m.gapList = append(m.gapList, listItem{a: int32(st.gap), b: found, next: n.g0})
 				n.g0 = int32(len(m.gapList) - 1)
 				n.gn++
 			}
 			cur = found
 		default:
-			ks, err := m.wordKeysOf(p, exact, vocab)
+			ks, err := m.wordKeysOf(st, exact, vocab)
 			if err != nil {
 				return err
 			}
@@ -431,27 +544,49 @@ func (m *matcher) add(phrase string, r int32, exact map[string]int32, vocab map[
 
 // wordKeysOf returns the trie keys of one phrase word: a key per piece
 // the tokenizer splits it into, its stem symbol or, for an =exact word,
-// its exact-form symbol. Words repeat across phrases, so each is split
-// and stemmed once per matcher; vocab collects the folded pieces.
-func (m *matcher) wordKeysOf(p lexicon.PhrasePart, exact map[string]int32, vocab map[string]bool) (keySpan, error) {
-	memo := m.wordKeys
-	if p.Exact {
-		memo = m.exactKeys
+// its exact-form symbol. Words repeat across phrases, so the keys of each
+// are found once per matcher; vocab collects the folded pieces.
+func (m *matcher) wordKeysOf(st phraseStep, exact map[string]int32, vocab map[string]bool) (keySpan, error) {
+	if m.unlessOf {
+		// An exception trie holds one entry's few phrases: a memo sized
+		// for the whole group would cost more than it saves.
+		lw, _ := m.lexWordByID(st.word)
+		return m.keysOf(lw, st.kind == stepExact, exact, vocab)
 	}
-	if ks, ok := memo[p.Word]; ok {
-		return ks, nil
+	memo := &m.wordKeys
+	if st.kind == stepExact {
+		memo = &m.exactKeys
 	}
-	lw, err := m.lexWordOf(p.Word)
-	if err != nil {
-		return keySpan{}, err
+	id := int(st.word)
+	if id < len(*memo) && (*memo)[id].n > 0 {
+		return (*memo)[id], nil
 	}
+	lw, known := m.lexWordByID(st.word)
+	if id >= len(*memo) {
+		// Room for every word the group knows, and at least twice the
+		// room there was: while the group is still learning words (the
+		// first Compile in a process), ids arrive one by one.
+		grown := make([]keySpan, max(id+1, known, 2*len(*memo)))
+		copy(grown, *memo)
+		*memo = grown
+	}
+	ks, err := m.keysOf(lw, st.kind == stepExact, exact, vocab)
+	if err == nil {
+		(*memo)[id] = ks
+	}
+	return ks, err
+}
+
+// keysOf appends the trie keys of a phrase word to keyArena and returns
+// where they are.
+func (m *matcher) keysOf(lw *lexWord, isExact bool, exact map[string]int32, vocab map[string]bool) (keySpan, error) {
 	ks := keySpan{start: int32(len(m.keyArena)), n: int32(len(lw.pieces))}
 	for i, pc := range lw.pieces {
 		if vocab != nil && pc.Kind == token.Word {
 			vocab[pc.Text] = true
 		}
 		var key int32
-		if p.Exact {
+		if isExact {
 			id, ok := exact[pc.Text]
 			if !ok { // registerExact saw every exact word
 				return keySpan{}, fmt.Errorf("internal error: exact form %q has no symbol; please report it", pc.Text)
@@ -462,7 +597,6 @@ func (m *matcher) wordKeysOf(p lexicon.PhrasePart, exact map[string]int32, vocab
 		}
 		m.keyArena = append(m.keyArena, key)
 	}
-	memo[p.Word] = ks
 	return ks, nil
 }
 
