@@ -248,6 +248,7 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 			at++
 		}
 	}
+	warmRegexes(lexs, &cfg)
 	groups := map[string]*matcher{}       // stemmer group -> its phrase trie
 	unless := map[string][]*matcher{}     // stemmer group -> exception tries
 	errOrder := make([]errKey, len(errs)) // where each error goes in the list
@@ -584,6 +585,48 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// warmRegexes analyses, side by side, the regexes of the entries the
+// options keep that no Compile has analysed yet, and builds their prefix
+// automata, so that the pass over the entries finds them all in the
+// caches. Analysing the built-in regexes is most of the work of the
+// first Compile in a process; each is a pure function of its pattern.
+func warmRegexes(lexs []*lexicon.Lexicon, cfg *config) {
+	var tasks []func()
+	seen := map[literalKey]bool{}
+	for _, lex := range lexs {
+		if lex == nil {
+			continue
+		}
+		for _, e := range lex.Entries {
+			if len(e.Regex) == 0 {
+				continue
+			}
+			if keep, err := cfg.adjust(&e); err != nil || !keep {
+				continue // the pass over the entries reports the error
+			}
+			for _, src := range e.Regex {
+				key := literalKey{src, e.MatchCase}
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				if _, ok := prefixCache.Load(key); ok {
+					continue // analysed, and its prefix automaton built
+				}
+				matchCase := e.MatchCase
+				tasks = append(tasks, func() {
+					if f, err := regexLiterals(src, matchCase); err == nil {
+						prefixFilter(src, matchCase, f.prefixes)
+					}
+				})
+			}
+		}
+	}
+	if len(tasks) > 1 {
+		runTasks(tasks)
+	}
 }
 
 // runTasks runs independent tasks on up to GOMAXPROCS goroutines, the

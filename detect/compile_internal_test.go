@@ -77,3 +77,49 @@ func TestCompileCacheLimit(t *testing.T) {
 		assert.Equal(t, want, got, text)
 	}
 }
+
+// warmRegexes analyses the regexes of the entries the options keep, each
+// once, and no others.
+func TestWarmRegexes(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	countCached := func() (n int) {
+		prefixCache.Range(func(_, _ any) bool { n++; return true })
+		return n
+	}
+	regexes := map[literalKey]bool{}
+	enRegexes := map[literalKey]bool{}
+	for _, lex := range lexs {
+		for _, e := range lex.Entries {
+			for _, src := range e.Regex {
+				regexes[literalKey{src, e.MatchCase}] = true
+				if e.Lang == "en" {
+					enRegexes[literalKey{src, e.MatchCase}] = true
+				}
+			}
+		}
+	}
+	require.NotEmpty(t, enRegexes)
+	tests := []struct {
+		name string
+		opts []Option
+		want int
+	}{
+		{"all", nil, len(regexes)},
+		{"english only", []Option{WithDisabled("*.es.*", "*.fr.*", "*.xx.*", "*.und.*")}, len(enRegexes)},
+		{"none", []Option{WithDisabled("*")}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			forgetCompileCaches()
+			var cfg config
+			for _, o := range tt.opts {
+				o(&cfg)
+			}
+			warmRegexes(lexs, &cfg)
+			assert.Equal(t, tt.want, countCached())
+			warmRegexes(lexs, &cfg) // everything is cached: nothing to do
+			assert.Equal(t, tt.want, countCached())
+		})
+	}
+}
