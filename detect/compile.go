@@ -281,6 +281,10 @@ func Compile(lexs []*lexicon.Lexicon, opts ...Option) (*Detector, error) {
 				est += n
 			}
 		}
+		// Word ids below twice the group's word slots get a slot in
+		// the memo of trie keys: all of them, unless the group met many
+		// other words in earlier Compiles.
+		m.memoLimit = max(m.memoLimit, 2*est)
 		est = est * 5 / 8
 		m.nodes = slices.Grow(m.nodes, est)
 		m.edgeList = make([]listItem, 0, est)
@@ -589,8 +593,8 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // warmRegexes analyses, side by side, the regexes of the entries the
 // options keep that no Compile has analysed yet, and builds their prefix
-// automata, so that the pass over the entries finds them all in the
-// caches. Analysing the built-in regexes is most of the work of the
+// automata, so that the pass over the entries finds them in the caches.
+// A single such regex is left to that pass. Analysing the built-in regexes is most of the work of the
 // first Compile in a process; each is a pure function of its pattern.
 func warmRegexes(lexs []*lexicon.Lexicon, cfg *config) {
 	var tasks []func()
@@ -603,8 +607,8 @@ func warmRegexes(lexs []*lexicon.Lexicon, cfg *config) {
 			if len(e.Regex) == 0 {
 				continue
 			}
-			if keep, err := cfg.adjust(&e); err != nil || !keep {
-				continue // the pass over the entries reports the error
+			if keep, err := cfg.adjust(&e); err != nil || !keep || !(e.Weight >= 0 && e.Weight <= lexicon.MaxWeight) {
+				continue // dropped, or an error the pass over the entries reports
 			}
 			for _, src := range e.Regex {
 				key := literalKey{src, e.MatchCase}
@@ -816,7 +820,9 @@ func noteCached() {
 
 // forgetCompileCaches empties the process-wide compile caches. Compile
 // calls running meanwhile are unaffected: they keep what they already
-// looked up, and store again what they need.
+// looked up; the words and phrases they meet from then on go into the
+// group caches they started with, which no later Compile sees (they
+// still count towards the limit).
 func forgetCompileCaches() {
 	compileCacheSize.Store(0)
 	lexWords.Clear()

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"errors"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
@@ -122,4 +123,43 @@ func TestWarmRegexes(t *testing.T) {
 			assert.Equal(t, tt.want, countCached())
 		})
 	}
+}
+
+// A small lexicon compiled after a large one costs what it costs alone:
+// the memo of trie keys is sized by the lexicon, not by every word the
+// process-wide caches have met.
+func TestCompileAfterLargeLexicon(t *testing.T) {
+	entry := func(id string, phrases ...string) lexicon.Entry {
+		return lexicon.Entry{ID: id, Category: "hype", Lang: "en", Weight: 1, Message: "m", Source: "s",
+			Phrases: phrases, Pos: lexicon.Position{File: "x.yaml", Line: 1}}
+	}
+	small := []*lexicon.Lexicon{{Name: "small.yaml", Entries: []lexicon.Entry{
+		entry("hype.en.small", "game changer", "=Changes everything"),
+	}}}
+	var words []string
+	for i := 0; i < 40000; i++ {
+		w := []byte("zq")
+		for n := i; n > 0 || len(w) < 5; n /= 26 {
+			w = append(w, byte('a'+n%26))
+		}
+		words = append(words, string(w))
+	}
+	large := []*lexicon.Lexicon{{Name: "large.yaml", Entries: []lexicon.Entry{
+		entry("hype.en.large", words...), entry("hype.en.exact", "=Changes "+words[len(words)-1]),
+	}}}
+	allocated := func(lexs []*lexicon.Lexicon) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Compile(lexs)
+		require.NoError(t, err)
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	forgetCompileCaches()
+	allocated(small)
+	alone := allocated(small)
+	allocated(large)
+	after := allocated(small)
+	// 40,000 word ids in a slice would be 320 KB per memo.
+	assert.Less(t, after, alone+64<<10, "alone %d B, after the large lexicon %d B", alone, after)
 }

@@ -35,8 +35,11 @@ type matcher struct {
 	// While compiling: the trie keys of each phrase word met so far,
 	// indexed by the word's id in group (plain and =exact words apart),
 	// as spans of keyArena (a span with no keys is a word not met yet);
-	// and buffers for parsing phrases.
+	// words with ids from memoLimit on are in farKeys instead (keyed by
+	// id<<1, plus 1 for =exact words); and buffers for parsing phrases.
 	wordKeys, exactKeys []keySpan
+	memoLimit           int
+	farKeys             map[int64]keySpan
 	keyArena            []int32
 	partBuf             []lexicon.PhrasePart
 	stepBuf             []phraseStep
@@ -132,7 +135,7 @@ type keySpan struct{ start, n int32 }
 
 // newMatcher returns an empty trie for a language.
 func newMatcher(lang string, stem func(string) string) *matcher {
-	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang))}
+	m := &matcher{lang: lang, stem: stem, stems: map[string]int32{}, cross: map[int32]bool{}, pf: newPrefilter(slackFor(lang)), memoLimit: 1 << 10}
 	m.nodes = append(m.nodes, newNode())
 	return m
 }
@@ -171,8 +174,8 @@ const (
 // wordGroup holds what one stemmer group has compiled so far in this
 // process: how each word splits and stems (words: word -> id, an index
 // in byID), and the steps of each phrase (phrases: phrase -> start<<32 |
-// length of its run in steps). All three slices only grow, so what a
-// Compile once read stays valid.
+// length of its run in steps). byID and steps only grow, and their
+// entries never change, so what a Compile once read stays valid.
 type wordGroup struct {
 	mu      sync.RWMutex
 	words   map[string]int32
@@ -189,8 +192,8 @@ type wordGroup struct {
 // only, never scored text.
 var lexWords sync.Map
 
-// wordGroup returns the process-wide cache of this matcher's group.
-func (m *matcher) wordGroup() *wordGroup {
+// groupCache returns the process-wide cache of this matcher's group.
+func (m *matcher) groupCache() *wordGroup {
 	if m.group == nil {
 		key := m.lang
 		if m.stem == nil {
@@ -205,7 +208,7 @@ func (m *matcher) wordGroup() *wordGroup {
 // lexWordOf returns the id of a phrase word in this group, splitting and
 // stemming it if the group has not met it yet.
 func (m *matcher) lexWordOf(w string) (int32, error) {
-	g := m.wordGroup()
+	g := m.groupCache()
 	g.mu.RLock()
 	id, ok := g.words[w]
 	g.mu.RUnlock()
@@ -238,13 +241,14 @@ func (m *matcher) lexWordOf(w string) (int32, error) {
 // does not compile. A phrase that compiles is kept for the next Compile.
 // The steps are valid until the next call.
 func (m *matcher) stepsOf(phrase string) ([]phraseStep, error) {
-	g := m.wordGroup()
+	g := m.groupCache()
 	g.mu.RLock()
 	v, ok := g.phrases[phrase]
 	steps := g.steps
 	g.mu.RUnlock()
 	if ok {
-		return steps[v>>32 : v>>32+v&(1<<32-1)], nil
+		start, end := v>>32, v>>32+v&(1<<32-1)
+		return steps[start:end:end], nil
 	}
 	parts, err := lexicon.AppendPhrase(m.partBuf[:0], phrase)
 	if err != nil {
@@ -318,7 +322,7 @@ func (m *matcher) intern(s string) int32 {
 // scoring time.
 func (m *matcher) finish() {
 	m.group, m.wide = nil, nil // compile-time only
-	m.wordKeys, m.exactKeys, m.keyArena, m.partBuf, m.stepBuf = nil, nil, nil, nil, nil
+	m.wordKeys, m.exactKeys, m.farKeys, m.keyArena, m.partBuf, m.stepBuf = nil, nil, nil, nil, nil, nil
 	if cap(m.nodes) > len(m.nodes)+len(m.nodes)/8 {
 		m.nodes = slices.Clone(m.nodes) // drop the room reserved while compiling
 	}
@@ -561,12 +565,32 @@ func (m *matcher) wordKeysOf(st phraseStep, exact map[string]int32, vocab map[st
 	if id < len(*memo) && (*memo)[id].n > 0 {
 		return (*memo)[id], nil
 	}
+	if id >= m.memoLimit {
+		// A word the group learnt long before this lexicon came (the
+		// group's ids count every word a Compile in this process has
+		// met): a slice reaching it could be far larger than the
+		// lexicon.
+		far := int64(st.word)<<1 | int64(st.kind)
+		if ks, ok := m.farKeys[far]; ok {
+			return ks, nil
+		}
+		lw, _ := m.lexWordByID(st.word)
+		ks, err := m.keysOf(lw, st.kind == stepExact, exact, vocab)
+		if err == nil {
+			if m.farKeys == nil {
+				m.farKeys = map[int64]keySpan{}
+			}
+			m.farKeys[far] = ks
+		}
+		return ks, err
+	}
 	lw, known := m.lexWordByID(st.word)
 	if id >= len(*memo) {
-		// Room for every word the group knows, and at least twice the
-		// room there was: while the group is still learning words (the
-		// first Compile in a process), ids arrive one by one.
-		grown := make([]keySpan, max(id+1, known, 2*len(*memo)))
+		// Room for every word the group knows (up to memoLimit), and at
+		// least twice the room there was: while the group is still
+		// learning words (the first Compile in a process), ids arrive
+		// one by one.
+		grown := make([]keySpan, min(m.memoLimit, max(id+1, known, 2*len(*memo))))
 		copy(grown, *memo)
 		*memo = grown
 	}
