@@ -487,7 +487,10 @@ func shadowers(d *detect.Detector, e lexicon.Entry, fails []detect.ExampleFailur
 // first), so the other phrase adds nothing. For rules of the same
 // language that holds on every text. A rule of another language stems the
 // text with its own stemmer, so there the phrase's own words are scored
-// to confirm that the other rule really takes them.
+// to confirm that the other rule really takes them; and a one-word match
+// of another language's rule is dropped in a sentence clearly in this
+// entry's language, so a one-word phrase is never shadowed across
+// languages.
 func (l *linter) checkIdenticalPhrases(d *detect.Detector, linted []*lexicon.Lexicon) {
 	type owner struct {
 		rule    string
@@ -534,7 +537,7 @@ func (l *linter) checkIdenticalPhrases(d *detect.Detector, linted []*lexicon.Lex
 					}
 					wins := rd.Weight > o.weight || (rd.Weight == o.weight && me < o.index)
 					sameGroup := o.lang == rd.Lang || (!o.stemmed && !rd.Stemmed)
-					if !sameGroup && (wins || !takenBy(d, p.Phrase, e.ID, o.rule)) {
+					if !sameGroup && (wins || len(p.Terms) == 1 || !takenBy(d, p.Phrase, e.ID, o.rule)) {
 						continue
 					}
 					switch {
