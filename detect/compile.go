@@ -464,35 +464,81 @@ func isMarker(l string) bool {
 // buildLiteralFilter builds the automaton that finds the required
 // literals of all regexes, and lists the regexes it cannot filter.
 func (d *Detector) buildLiteralFilter() {
-	lits := map[string][]acOut{}
-	add := func(l string, i int, also int8) {
-		core, left, right := acLiteral(l)
-		key, verify := acKey(core)
-		lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), also: also, left: left, right: right, verify: verify})
-	}
-	for i := range d.regexes {
-		for _, l := range d.regexes[i].lits {
-			if l != emojiLiteral {
-				add(l, i, 0)
+	d.ac = cachedAC(d.regexes, func() *acMatcher {
+		lits := map[string][]acOut{}
+		add := func(l string, i int, also int8) {
+			core, left, right := acLiteral(l)
+			key, verify := acKey(core)
+			lits[key] = append(lits[key], acOut{length: int32(len(core)), regex: int32(i), also: also, left: left, right: right, verify: verify})
+		}
+		for i := range d.regexes {
+			for _, l := range d.regexes[i].lits {
+				if l != emojiLiteral {
+					add(l, i, 0)
+				}
+			}
+			for k, set := range d.regexes[i].also {
+				if isDigitSet(set) {
+					continue // checked by looking for a digit in the window
+				}
+				for _, l := range set {
+					add(l, i, int8(k+1))
+				}
 			}
 		}
-		for k, set := range d.regexes[i].also {
-			if isDigitSet(set) {
-				continue // checked by looking for a digit in the window
-			}
-			for _, l := range set {
-				add(l, i, int8(k+1))
-			}
+		if len(lits) == 0 {
+			return nil
 		}
-	}
-	if len(lits) > 0 {
-		d.ac = buildAC(lits)
-	}
+		return buildAC(lits)
+	})
 	for i := range d.regexes {
 		if d.regexes[i].lits == nil || d.ac == nil {
 			d.unfiltered = append(d.unfiltered, int32(i))
 		}
 	}
+}
+
+// acCache holds the literal automata of the last few sets of regexes
+// compiled in this process, keyed by the regexes' patterns in order (the
+// automaton names regexes by their index): compiling the same lexicons
+// again (per-tenant options that leave the regexes alone, tests) reuses
+// the automaton instead of building it again. The automata are read-only
+// once built. It holds at most acCacheSize of them, about 1 MB each for
+// the built-ins.
+var acCache struct {
+	sync.Mutex
+	m map[string]*acMatcher
+}
+
+const acCacheSize = 4
+
+// cachedAC returns the literal automaton of regexes (nil when they have
+// no literals) from acCache, or from build.
+func cachedAC(regexes []regexRule, build func() *acMatcher) *acMatcher {
+	var b strings.Builder
+	for i := range regexes {
+		b.WriteString(regexes[i].src)
+		if regexes[i].matchCase {
+			b.WriteString("\x00c\x00")
+		} else {
+			b.WriteString("\x00i\x00")
+		}
+	}
+	key := b.String()
+	acCache.Lock()
+	ac, ok := acCache.m[key]
+	acCache.Unlock()
+	if ok {
+		return ac
+	}
+	ac = build()
+	acCache.Lock()
+	if acCache.m == nil || len(acCache.m) >= acCacheSize {
+		acCache.m = map[string]*acMatcher{}
+	}
+	acCache.m[key] = ac
+	acCache.Unlock()
+	return ac
 }
 
 // setPrefixFilters gives each regex with prefix literals its own small
@@ -829,4 +875,7 @@ func forgetCompileCaches() {
 	pieceCache.Clear()
 	literalCache.Clear()
 	prefixCache.Clear()
+	acCache.Lock()
+	acCache.m = nil
+	acCache.Unlock()
 }

@@ -163,3 +163,57 @@ func TestCompileAfterLargeLexicon(t *testing.T) {
 	// 40,000 word ids in a slice would be 320 KB per memo.
 	assert.Less(t, after, alone+64<<10, "alone %d B, after the large lexicon %d B", alone, after)
 }
+
+// Compiles with the same regexes share one literal automaton; other sets
+// of regexes get their own, the same as a Compile from empty caches
+// builds; and the cache keeps a few automata only.
+func TestLiteralAutomatonCache(t *testing.T) {
+	lexs, err := lexicon.Builtin()
+	require.NoError(t, err)
+	optionSets := [][]Option{
+		nil,
+		{WithDisabled("*.en.*")},
+		{WithDisabled("engagement-bait.*")},
+		{WithDisabled("hype.*")},
+		{WithDisabled("fabricated-citation.*")},
+		{WithDisabled("*.es.*")},
+	}
+	texts := []string{
+		"This changes EVERYTHING!!! Tag a friend who needs to see this. Did I miss any? 🧵",
+		"¡¡¡Esto lo cambia TODO!!! Comenta SÍ si estás de acuerdo. Según un estudio de la Universidad de Springfield...",
+		"As of my last knowledge update, Certainly, here is a possible introduction. doi:10.1234/abc",
+	}
+	scores := func(d *Detector) []Report {
+		var out []Report
+		for _, text := range texts {
+			rep, err := d.Score(text)
+			require.NoError(t, err)
+			out = append(out, rep)
+		}
+		return out
+	}
+	forgetCompileCaches()
+	var fresh [][]Report
+	for _, opts := range optionSets {
+		forgetCompileCaches()
+		d, err := Compile(lexs, opts...)
+		require.NoError(t, err)
+		fresh = append(fresh, scores(d))
+	}
+	forgetCompileCaches()
+	first, err := Compile(lexs)
+	require.NoError(t, err)
+	for i, opts := range optionSets {
+		d, err := Compile(lexs, opts...)
+		require.NoError(t, err)
+		assert.Equal(t, fresh[i], scores(d), "options %d", i)
+		if i == 0 {
+			assert.Same(t, first.ac, d.ac, "the same regexes share an automaton")
+		} else {
+			assert.NotSame(t, first.ac, d.ac, "options %d: other regexes, another automaton", i)
+		}
+		acCache.Lock()
+		assert.LessOrEqual(t, len(acCache.m), acCacheSize)
+		acCache.Unlock()
+	}
+}
