@@ -180,7 +180,7 @@ func TestLiteralAutomatonCache(t *testing.T) {
 	}
 	texts := []string{
 		"This changes EVERYTHING!!! Tag a friend who needs to see this. Did I miss any? 🧵",
-		"¡¡¡Esto lo cambia TODO!!! Comenta SÍ si estás de acuerdo. Según un estudio de la Universidad de Springfield...",
+		"¡¡¡Esto lo cambia TOTALMENTE!!! Comenta SÍ si estás de acuerdo. Según un estudio de la Universidad de Springfield...",
 		"As of my last knowledge update, Certainly, here is a possible introduction. doi:10.1234/abc",
 	}
 	scores := func(d *Detector) []Report {

@@ -372,13 +372,13 @@ func TestCompileFromCachedPhrases(t *testing.T) {
 	good := &lexicon.Lexicon{Name: "x.yaml", Entries: []lexicon.Entry{
 		entry("hype.en.a", "en", "game changer", "^ thoughts $", "the best * ever", "tag ...2 friend", "=Changes everything"),
 		entry("hype.en.b", "en", "e-mail blast", "game changing", "blast"),
-		entry("hype.es.c", "es", "cambia ... todo", "=CAMBIA todo"),
+		entry("hype.es.c", "es", "cambia ... mundo", "=CAMBIA mundo"),
 		entry("hype.xx.d", "xx", "zorp glim", "🚀 moon"),
 	}}
 	texts := []string{
 		"This is a game changer. Thoughts", "the best phone ever", "Tag your best friend!",
 		"It changes everything. It Changes everything.", "An e-mail blast.", "Game changing blast",
-		"Esto cambia casi todo. CAMBIA todo.", "zorp glim 🚀 moon", "nothing here",
+		"Esto cambia casi el mundo. CAMBIA mundo.", "zorp glim 🚀 moon", "nothing here",
 	}
 	bad := &lexicon.Lexicon{Name: "x.yaml", Entries: []lexicon.Entry{
 		entry("hype.en.e", "en", "fine words", "!!!"),
